@@ -1,0 +1,1 @@
+"""The core: what the code means (names, loss scopes, value ranges), shared by every rule."""

@@ -1,0 +1,185 @@
+"""Facts about one file, computed once and shared by every rule: what names mean, which code is
+loss code, and what range a value can take at the point the traversal has reached."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from losslint.core.index import FunctionInfo, ModuleIndex
+from losslint.core.interval import Interval
+from losslint.core.names import CallMeaning, dotted_name
+from losslint.core.ranges import OUTER, RangeAnalysis
+from losslint.core.scopes import LossScopes
+
+_STATEMENTS = (cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
+               cst.Try, cst.FunctionDef, cst.ClassDef)
+_EPS_NAMES = ("eps", "epsilon", "_eps", "EPS", "EPSILON")
+# Parameters with these names hold numbers or settings, not tensors.
+_SCALAR_PARAMETER = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|smooth\w*|"
+                               r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|ignore_index|"
+                               r"\w*_name|name|training|step|epoch\w*|\w*count)$")
+_SCALAR_ANNOTATIONS = {"int", "float", "str", "bool"}
+_NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
+
+
+class FileFacts:
+    def __init__(self, module: cst.Module, source: str = "", loss_patterns: tuple[str, ...] = ()) -> None:
+        self.module = module
+        self.source = source
+        self.index = ModuleIndex()
+        module.visit(self.index)
+        self.imports = self.index.imports
+        self.scopes = LossScopes(self.index, loss_patterns)
+        self.ranges = RangeAnalysis(self.index)
+        self.ranges.set_module(module)
+        # Where the traversal is: innermost function and statement.
+        self._functions: list[FunctionInfo] = []
+        self._statements: list[cst.CSTNode] = []
+        self._loss_depth = 0
+
+    # -- traversal -----------------------------------------------------------------------------
+    def enter(self, node: cst.CSTNode) -> None:
+        if isinstance(node, _STATEMENTS):
+            self._statements.append(node)
+            if node in self.scopes.statements:
+                self._loss_depth += 1
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            info = self.index.function_of.get(node)
+            if info is not None:
+                self._functions.append(info)
+                if info in self.scopes.functions:
+                    self._loss_depth += 1
+
+    def leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)) and self._functions and self._functions[-1].node is node:
+            info = self._functions.pop()
+            if info in self.scopes.functions:
+                self._loss_depth -= 1
+        if isinstance(node, _STATEMENTS) and self._statements and self._statements[-1] is node:
+            self._statements.pop()
+            if node in self.scopes.statements:
+                self._loss_depth -= 1
+
+    @property
+    def in_loss_scope(self) -> bool:
+        return self._loss_depth > 0
+
+    @property
+    def function(self) -> FunctionInfo | None:
+        return self._functions[-1] if self._functions else None
+
+    def _env(self):
+        statement = self._statements[-1] if self._statements else None
+        return self.ranges.env_before(self.function, statement)
+
+    # -- questions ------------------------------------------------------------------------------
+    def meaning(self, call: cst.Call) -> CallMeaning | None:
+        return self.imports.meaning(call)
+
+    def op_name(self, node: cst.CSTNode) -> str | None:
+        if isinstance(node, cst.Call):
+            meaning = self.imports.meaning(node)
+            return meaning.op.name if meaning else None
+        return None
+
+    def range(self, node: cst.BaseExpression) -> Interval:
+        return self.ranges.range(node, self._env(), self.function)
+
+    def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
+        return self.ranges.has_eps_guard(node, self._env(), self.function)
+
+    def operands(self, call: cst.Call) -> list[cst.BaseExpression]:
+        """Positional tensor operands, with a method's receiver first (``x.log()`` -> [x])."""
+        meaning = self.imports.meaning(call)
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        if meaning is not None and meaning.receiver is not None:
+            return [meaning.receiver, *positional]
+        return positional
+
+    def frameworks(self) -> set[str]:
+        return self.imports.frameworks()
+
+    def module_alias(self, qualified: str) -> str | None:
+        """The local name bound to a module (``tensorflow`` -> ``tf``), if the file imports it."""
+        return self.imports.local_name_for(qualified)
+
+    def eps_expression(self) -> cst.BaseExpression | None:
+        """An eps already in scope: a parameter, ``self.eps`` or a module constant."""
+        function = self.function
+        scope = function
+        while scope is not None:
+            for name in _EPS_NAMES:
+                param = scope.parameter(name)
+                if param is not None and self.ranges._parameter(param).is_positive:
+                    return cst.Name(name)
+            scope = scope.parent
+        if function is not None and function.cls is not None:
+            for name in _EPS_NAMES:
+                if name in function.cls.init_attributes and self.range(cst.parse_expression(f"self.{name}")).is_positive:
+                    return cst.parse_expression(f"self.{name}")
+        constants = self.index.constants()
+        for name in _EPS_NAMES:
+            if name in constants and self.range(cst.Name(name)).is_positive:
+                return cst.Name(name)
+        return None
+
+    def is_tensor_like(self, node: cst.BaseExpression) -> bool:
+        """Is this value (probably) a framework tensor: a tensor parameter of a loss function, the
+        result of a framework op, or arithmetic on one?"""
+        return self._tensor_like(node, self._env(), self.function, 0)
+
+    def _tensor_like(self, node, env, function, depth: int) -> bool:
+        if depth > 10:
+            return False
+        deeper = depth + 1
+        if isinstance(node, cst.Name):
+            if node.value not in env:
+                return self._tensor_parameter(node.value, function)
+            return any(self._tensor_parameter(node.value, function) if binding is OUTER
+                       else self._tensor_like(binding.value, binding.env, function, deeper)
+                       for binding in env[node.value])
+        if isinstance(node, cst.BinaryOperation):
+            return self._tensor_like(node.left, env, function, deeper) or self._tensor_like(node.right, env, function, deeper)
+        if isinstance(node, cst.UnaryOperation):
+            return self._tensor_like(node.expression, env, function, deeper)
+        if isinstance(node, cst.Subscript):
+            return self._tensor_like(node.value, env, function, deeper)
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in ("data", "T", "mT") and self._tensor_like(node.value, env, function, deeper)
+        if isinstance(node, cst.Call):
+            meaning = self.imports.meaning(node)
+            if meaning is not None:
+                if meaning.framework in ("torch", "tf", "keras", "jax"):
+                    return True
+                if meaning.framework == "tensor":
+                    return self._tensor_like(meaning.receiver, env, function, deeper)
+                return False
+            if isinstance(node.func, cst.Attribute):
+                if node.func.attr.value in _NOT_TENSOR_METHODS:
+                    return False
+                qualified = self.imports.qualify(node.func)
+                if qualified is not None:
+                    return qualified.split(".")[0] in ("torch", "F", "tf", "keras", "K", "jnp", "jax")
+                return self._tensor_like(node.func.value, env, function, deeper)
+        return False
+
+    def _tensor_parameter(self, name: str, function: FunctionInfo | None) -> bool:
+        scope = function
+        while scope is not None:
+            param = scope.parameter(name)
+            if param is not None:
+                annotation = param.annotation.annotation if param.annotation else None
+                if isinstance(annotation, cst.Name) and annotation.value in _SCALAR_ANNOTATIONS:
+                    return False
+                has_default = param.default is not None and not (
+                    isinstance(param.default, cst.Name) and param.default.value == "None")
+                return (scope in self.scopes.functions and not has_default
+                        and not _SCALAR_PARAMETER.match(name))
+            scope = scope.parent
+        return False
+
+    def is_module_name(self, node: cst.BaseExpression) -> bool:
+        name = dotted_name(node)
+        return name is not None and self.imports.is_module_name(name.split(".")[0])

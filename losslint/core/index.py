@@ -1,0 +1,275 @@
+"""One pass over a module that records what the other facts need: imports, functions, classes,
+constants, and the places where a loss is handed to an optimizer (``compile(loss=...)``,
+``.backward()``, ``tape.gradient``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from losslint.core.names import ImportTable, dotted_name
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    node: cst.ClassDef
+    name: str
+    bases: list[cst.BaseExpression]
+    methods: dict[str, FunctionInfo] = field(default_factory=dict)
+    # ``self.x = <expr>`` in ``__init__``, with the ``__init__`` it was assigned in.
+    init_attributes: dict[str, cst.BaseExpression] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    node: cst.FunctionDef | cst.Lambda
+    name: str  # the def's name, or the name a lambda is assigned to ("<lambda>" otherwise)
+    cls: ClassInfo | None
+    parent: FunctionInfo | None
+    # Names called in the body: ``foo`` for ``foo(...)``, ``self.foo`` for ``self.foo(...)``.
+    calls: set[str] = field(default_factory=set)
+    # Assignment statements in order, for slicing the statements that compute a value.
+    assignments: list[Assignment] = field(default_factory=list)
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.cls.name}.{self.name}" if self.cls else self.name
+
+    def parameters(self) -> list[cst.Param]:
+        params = self.node.params
+        return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+    def parameter(self, name: str) -> cst.Param | None:
+        for param in self.parameters():
+            if param.name.value == name:
+                return param
+        return None
+
+
+@dataclass(eq=False)
+class Assignment:
+    statement: cst.SimpleStatementLine
+    targets: set[str]
+    uses: set[str]
+    order: int
+
+
+@dataclass(eq=False)
+class LossSink:
+    """A value handed to autograd: ``x.backward()`` or ``tape.gradient(x, ...)``."""
+
+    value: cst.BaseExpression
+    function: FunctionInfo | None
+    order: int
+
+
+class ModuleIndex(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.imports = ImportTable()
+        self.functions: list[FunctionInfo] = []
+        self.function_of: dict[cst.CSTNode, FunctionInfo] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        self.class_of: dict[cst.ClassDef, ClassInfo] = {}
+        self.module_constants: dict[str, cst.BaseExpression] = {}
+        self._module_assign_counts: dict[str, int] = {}
+        self.compiled_losses: list[cst.BaseExpression] = []  # values of ``compile(loss=...)``
+        self.named_losses: list[cst.BaseExpression] = []  # values of ``loss_fn = ...``/``criterion = ...``
+        self.sinks: list[LossSink] = []
+        self.module_assignments: list[Assignment] = []
+        self._functions: list[FunctionInfo] = []
+        self._frames: list[ClassInfo | FunctionInfo] = []
+        self._order = 0
+        self._tape_names: list[str] = []
+        self._pending_lambda_names: dict[cst.Lambda, str] = {}
+
+    # -- scopes ------------------------------------------------------------------------------
+    # One stack of enclosing classes and functions: a def whose frame is a class is a method.
+    def _current(self) -> FunctionInfo | None:
+        return self._functions[-1] if self._functions else None
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        info = ClassInfo(node, node.name.value, [arg.value for arg in node.bases])
+        self.classes.setdefault(info.name, info)
+        self.class_of[node] = info
+        self._frames.append(info)
+        self.imports.bound_names.add(info.name)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._frames.pop()
+
+    def _enter_function(self, node: cst.FunctionDef | cst.Lambda, name: str) -> None:
+        parent = self._current()
+        frame = self._frames[-1] if self._frames else None
+        is_method = isinstance(node, cst.FunctionDef) and isinstance(frame, ClassInfo)
+        cls = frame if is_method else (parent.cls if parent else None)
+        info = FunctionInfo(node, name, cls, parent)
+        if is_method:
+            frame.methods.setdefault(name, info)
+        self.functions.append(info)
+        self.function_of[node] = info
+        self._functions.append(info)
+        self._frames.append(info)
+        for param in info.parameters():
+            self.imports.bound_names.add(param.name.value)
+
+    def _leave_function(self) -> None:
+        self._functions.pop()
+        self._frames.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.imports.bound_names.add(node.name.value)
+        self._enter_function(node, node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave_function()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._enter_function(node, self._pending_lambda_names.pop(node, "<lambda>"))
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._leave_function()
+
+    # -- imports and bindings ----------------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imports.add_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imports.add_import(node)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._order += 1
+        targets: set[str] = set()
+        uses: set[str] = set()
+        for small in node.body:
+            if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+                target_nodes = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                for target in target_nodes:
+                    targets |= _bound_names(target)
+                if small.value is not None:
+                    uses |= _used_names(small.value)
+                if isinstance(small, cst.AugAssign):
+                    uses |= _bound_names(small.target)
+        if not targets:
+            return
+        assignment = Assignment(node, targets, uses, self._order)
+        function = self._current()
+        (function.assignments if function else self.module_assignments).append(assignment)
+        if function is None:
+            for name in targets:
+                self._module_assign_counts[name] = self._module_assign_counts.get(name, 0) + 1
+        self.imports.bound_names |= {t for t in targets if "." not in t}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        function = self._current()
+        for target in node.targets:
+            name = dotted_name(target.target)
+            if name is None:
+                continue
+            if isinstance(node.value, cst.Lambda):
+                self._pending_lambda_names[node.value] = name.split(".")[-1]
+            if name.split(".")[-1] in ("loss_fn", "loss_func", "loss_function", "criterion", "objective"):
+                self.named_losses.append(node.value)
+            if function is None and isinstance(target.target, cst.Name) and not self._frames:
+                self.module_constants[name] = node.value
+            if (function is not None and function.cls is not None and function.name == "__init__"
+                    and name.startswith("self.") and name.count(".") == 1):
+                function.cls.init_attributes.setdefault(name[5:], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        function = self._current()
+        name = dotted_name(node.target)
+        if node.value is None or name is None:
+            return
+        if function is None and isinstance(node.target, cst.Name) and not self._frames:
+            self.module_constants[name] = node.value
+        if (function is not None and function.cls is not None and function.name == "__init__"
+                and name.startswith("self.") and name.count(".") == 1):
+            function.cls.init_attributes.setdefault(name[5:], node.value)
+
+    # -- calls ------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        function = self._current()
+        callee = dotted_name(node.func)
+        if function is not None and callee is not None:
+            function.calls.add(callee)
+        if isinstance(node.func, cst.Attribute):
+            method = node.func.attr.value
+            if method == "compile":
+                for arg in node.args:
+                    if arg.keyword is not None and arg.keyword.value == "loss":
+                        self.compiled_losses.extend(_loss_values(arg.value))
+            elif method == "backward" and not _has_positional(node):
+                self.sinks.append(LossSink(node.func.value, function, self._order))
+            elif method == "gradient" and node.args and dotted_name(node.func.value) in self._tape_names:
+                self.sinks.append(LossSink(node.args[0].value, function, self._order))
+        for arg in node.args:
+            if isinstance(arg.value, cst.Lambda) and arg.keyword is not None:
+                self._pending_lambda_names[arg.value] = arg.keyword.value
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            qualified = self.imports.qualify(item.item.func) if isinstance(item.item, cst.Call) else None
+            if qualified and qualified.endswith("GradientTape") and item.asname is not None:
+                name = dotted_name(item.asname.name)
+                if name:
+                    self._tape_names.append(name)
+
+    # -- derived --------------------------------------------------------------------------------
+    def constants(self) -> dict[str, cst.BaseExpression]:
+        """Module names assigned exactly once at module level."""
+        return {n: v for n, v in self.module_constants.items() if self._module_assign_counts.get(n, 0) == 1}
+
+
+def _has_positional(call: cst.Call) -> bool:
+    return any(arg.keyword is None for arg in call.args)
+
+
+def _loss_values(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """``loss=f``, ``loss=[f, g]``, ``loss={"out": f}``: the callables named."""
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [el.value for el in node.elements]
+    if isinstance(node, cst.Dict):
+        return [el.value for el in node.elements if isinstance(el, cst.DictElement)]
+    return [node]
+
+
+def _bound_names(target: cst.BaseExpression) -> set[str]:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        out: set[str] = set()
+        for element in target.elements:
+            out |= _bound_names(element.value)
+        return out
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    name = dotted_name(target)
+    if name is not None:
+        return {name}
+    if isinstance(target, cst.Subscript):
+        base = dotted_name(target.value)
+        return {base} if base else set()
+    return set()
+
+
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        name = dotted_name(node)
+        if name is not None and name.startswith("self."):
+            self.names.add(".".join(name.split(".")[:2]))
+            return False
+        return True
+
+
+def _used_names(node: cst.CSTNode) -> set[str]:
+    collector = _NameCollector()
+    node.visit(collector)
+    return collector.names
+
+
+used_names = _used_names

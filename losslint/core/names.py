@@ -1,0 +1,172 @@
+"""What a name or call refers to: imports, conventional aliases, canonical ops and method forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from losslint.core.ops import METHOD_OPS, SPELLING_OPS, Op
+
+# Notebook cells and snippets use these without importing them; unbound, they keep this meaning.
+CONVENTIONAL_ALIASES = {
+    "tf": "tensorflow",
+    "torch": "torch",
+    "nn": "torch.nn",
+    "F": "torch.nn.functional",
+    "K": "keras.backend",
+    "np": "numpy",
+    "keras": "keras",
+    "ops": "keras.ops",
+    "math": "math",
+    "jnp": "jax.numpy",
+}
+
+# Longest prefix first: each rewrites a qualified name into the spelling used by ``ops.OPS``.
+_PREFIXES = [
+    ("tensorflow.compat.v1.keras.backend.", "K."),
+    ("tensorflow.compat.v1.", "tf."),
+    ("tensorflow.keras.backend.", "K."),
+    ("tensorflow.keras.", "keras."),
+    ("tensorflow.", "tf."),
+    ("tf.keras.backend.", "K."),
+    ("tf.keras.", "keras."),
+    ("keras.src.backend.", "K."),
+    ("keras.src.", "keras."),
+    ("keras.backend.", "K."),
+    ("torch.nn.functional.", "F."),
+    ("numpy.", "np."),
+    ("jax.numpy.", "jnp."),
+]
+
+# Receivers whose ``.log(...)``, ``.mean()`` ... are not tensor ops.
+NON_TENSOR_RECEIVERS = frozenset({"self", "cls", "logger", "logging", "log", "writer", "wandb",
+                                  "mlflow", "tb", "summary_writer", "os", "sys", "super"})
+
+FRAMEWORK_ROOTS = {"torch": "torch", "F": "torch", "tf": "tf", "keras": "keras", "K": "keras",
+                   "np": "numpy", "jnp": "jax", "jax": "jax", "math": "math"}
+
+
+def normalize(qualified: str) -> str:
+    for prefix, short in _PREFIXES:
+        if qualified.startswith(prefix):
+            return short + qualified[len(prefix):]
+    if qualified in ("tensorflow", "numpy", "torch.nn.functional", "keras.backend", "jax.numpy"):
+        return normalize(qualified + ".").rstrip(".")
+    return qualified
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+@dataclass(frozen=True)
+class CallMeaning:
+    op: Op
+    framework: str  # "torch", "tf", "keras", "numpy", "jax", "math", "builtin" or "tensor" (a method)
+    spelling: str  # normalized qualified name, or ".method" for a method form
+    receiver: cst.BaseExpression | None = None  # the tensor a method form is called on
+
+
+class ImportTable:
+    """Local names bound by imports, mapped to the qualified names they stand for."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+        self.bound_names: set[str] = set()  # names bound otherwise (assignments, parameters, defs)
+
+    def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.aliases[alias.asname.name.value] = full
+                else:
+                    head = full.split(".")[0]
+                    self.aliases[head] = head
+            return
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) or ""
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self.aliases[local] = f"{module}.{name}"
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        """The normalized qualified name of a dotted expression, or None when it is not imported."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head in self.aliases:
+            base = self.aliases[head]
+        elif head in CONVENTIONAL_ALIASES and head not in self.bound_names:
+            base = CONVENTIONAL_ALIASES[head]
+        else:
+            return None
+        return normalize(f"{base}.{rest}" if rest else base)
+
+    def is_module_name(self, name: str) -> bool:
+        return name in self.aliases or (name in CONVENTIONAL_ALIASES and name not in self.bound_names)
+
+    def frameworks(self) -> set[str]:
+        """The ML frameworks this module imports."""
+        found = set()
+        for qualified in self.aliases.values():
+            root = normalize(qualified).split(".")[0]
+            if root in FRAMEWORK_ROOTS:
+                found.add(FRAMEWORK_ROOTS[root])
+        return found
+
+    def local_name_for(self, qualified_module: str) -> str | None:
+        """A local name already bound to ``qualified_module`` (``torch``, ``tensorflow``...)."""
+        for local, target in self.aliases.items():
+            if target == qualified_module:
+                return local
+        return None
+
+    def meaning(self, call: cst.Call) -> CallMeaning | None:
+        func = call.func
+        qualified = self.qualify(func)
+        if qualified is not None:
+            op = SPELLING_OPS.get(qualified)
+            if op is None:
+                return None
+            root = qualified.split(".")[0]
+            return CallMeaning(op, FRAMEWORK_ROOTS.get(root, root), qualified)
+        if isinstance(func, cst.Name):
+            op = SPELLING_OPS.get(func.value)
+            if op is not None and func.value not in self.bound_names:
+                return CallMeaning(op, "builtin", func.value)
+            return None
+        if isinstance(func, cst.Attribute):
+            op = METHOD_OPS.get(func.attr.value)
+            if op is None or not looks_like_tensor_receiver(func.value, self):
+                return None
+            return CallMeaning(op, "tensor", "." + func.attr.value, receiver=func.value)
+        return None
+
+
+def looks_like_tensor_receiver(node: cst.BaseExpression, imports: ImportTable) -> bool:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer,
+                         cst.Float, cst.List, cst.Dict, cst.Set)):
+        return False
+    dotted = dotted_name(node)
+    if dotted is not None:
+        head = dotted.split(".")[0]
+        if imports.is_module_name(head) or head in NON_TENSOR_RECEIVERS and "." not in dotted:
+            return False
+        if dotted.split(".")[-1] in NON_TENSOR_RECEIVERS:
+            return False
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super":
+        return False
+    return True

@@ -1,0 +1,120 @@
+"""The op vocabulary, kept as data.
+
+Every framework spelling of an operation maps to one canonical op. A new alias is a new string in
+a row of ``OPS``, not code. Spellings are normalized qualified names (see ``names.normalize``):
+``torch.``, ``F.`` (torch.nn.functional), ``tf.`` (tensorflow, incl. ``tf.math``/``tf.nn``),
+``keras.ops.``, ``K.`` (keras.backend, tf.keras.backend), ``np.``, ``math.``, ``jnp.``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    spellings: tuple[str, ...]
+    # Tensor method names that mean this op (``x.log()``); empty when the op has no method form.
+    methods: tuple[str, ...] = ()
+    # Where the op is defined: "positive" (> 0), "nonnegative" (>= 0), "unit" ([-1, 1]) or None.
+    domain: str | None = None
+    differentiable: bool = True
+    # Keyword names of the axis argument, per framework family, used when fixes carry it over.
+    notes: dict = field(default_factory=dict, compare=False)
+
+
+def _spell(name: str, *extra: str, torch=True, tf=True, keras=True, np=True, math=False, jnp=True):
+    """The usual spellings of an elementwise op named ``name`` in every framework."""
+    out = []
+    if torch:
+        out += [f"torch.{name}", f"torch.special.{name}"]
+    if tf:
+        out += [f"tf.{name}", f"tf.math.{name}"]
+    if keras:
+        out += [f"keras.ops.{name}", f"K.{name}"]
+    if np:
+        out += [f"np.{name}"]
+    if jnp:
+        out += [f"jnp.{name}"]
+    if math:
+        out += [f"math.{name}"]
+    return tuple(out) + extra
+
+
+OPS: dict[str, Op] = {
+    op.name: op
+    for op in [
+        Op("log", _spell("log", math=True), ("log",), domain="positive"),
+        Op("log2", _spell("log2", math=True), ("log2",), domain="positive"),
+        Op("log10", _spell("log10", math=True), ("log10",), domain="positive"),
+        Op("log1p", _spell("log1p", math=True), ("log1p",)),
+        Op("exp", _spell("exp", math=True), ("exp",)),
+        Op("expm1", _spell("expm1", math=True), ("expm1",)),
+        Op("sqrt", _spell("sqrt", math=True), ("sqrt",), domain="nonnegative"),
+        Op("rsqrt", ("torch.rsqrt", "tf.math.rsqrt", "tf.rsqrt", "keras.ops.rsqrt"), ("rsqrt",),
+           domain="positive"),
+        Op("abs", _spell("abs", "math.fabs", "abs", "torch.absolute", "np.absolute"), ("abs", "absolute")),
+        Op("square", _spell("square"), ("square",)),
+        Op("sigmoid", ("torch.sigmoid", "torch.special.expit", "F.sigmoid", "tf.sigmoid",
+                       "tf.math.sigmoid", "tf.nn.sigmoid", "keras.ops.sigmoid", "K.sigmoid",
+                       "keras.activations.sigmoid", "jax.nn.sigmoid"), ("sigmoid",)),
+        Op("softmax", ("torch.softmax", "torch.special.softmax", "F.softmax", "tf.nn.softmax",
+                       "tf.math.softmax", "keras.ops.softmax", "K.softmax",
+                       "keras.activations.softmax", "jax.nn.softmax"), ("softmax",)),
+        Op("softplus", ("F.softplus", "tf.math.softplus", "tf.nn.softplus", "keras.ops.softplus",
+                        "K.softplus", "keras.activations.softplus", "jax.nn.softplus"), ("softplus",)),
+        Op("clamp", ("torch.clamp", "torch.clip", "np.clip", "jnp.clip", "keras.ops.clip", "K.clip",
+                     "tf.clip_by_value"), ("clamp", "clip")),
+        Op("clamp_min", ("torch.clamp_min",), ("clamp_min",)),
+        Op("maximum", ("torch.maximum", "torch.fmax", "tf.maximum", "tf.math.maximum",
+                       "keras.ops.maximum", "K.maximum", "np.maximum", "jnp.maximum"), ("maximum",)),
+        Op("minimum", ("torch.minimum", "torch.fmin", "tf.minimum", "tf.math.minimum",
+                       "keras.ops.minimum", "K.minimum", "np.minimum", "jnp.minimum"), ("minimum",)),
+        Op("mean", ("torch.mean", "tf.reduce_mean", "tf.math.reduce_mean", "keras.ops.mean", "K.mean",
+                    "np.mean", "jnp.mean"), ("mean",)),
+        Op("sum", ("torch.sum", "tf.reduce_sum", "tf.math.reduce_sum", "keras.ops.sum", "K.sum",
+                   "np.sum", "jnp.sum"), ("sum",)),
+        Op("where", ("torch.where", "tf.where", "keras.ops.where", "K.switch", "np.where", "jnp.where"),
+           ("where",)),
+        Op("tanh", _spell("tanh", "F.tanh", math=True), ("tanh",)),
+        Op("relu", ("torch.relu", "F.relu", "tf.nn.relu", "keras.ops.relu", "K.relu",
+                    "keras.activations.relu", "jax.nn.relu"), ("relu",)),
+        Op("epsilon", ("K.epsilon", "keras.config.epsilon")),
+        Op("finfo", ("torch.finfo", "np.finfo", "jnp.finfo")),
+        Op("pow", ("torch.pow", "tf.pow", "tf.math.pow", "keras.ops.power", "K.pow", "np.power",
+                   "jnp.power", "math.pow"), ("pow",)),
+    ]
+}
+
+# Method names are only taken as tensor ops when the receiver is not a module, ``self`` or a logger.
+METHOD_OPS: dict[str, Op] = {m: op for op in OPS.values() for m in op.methods}
+SPELLING_OPS: dict[str, Op] = {s: op for op in OPS.values() for s in op.spellings}
+
+# How each framework spells an op when a fix has to write it: (module to import, attribute path).
+FRAMEWORK_SPELLING: dict[str, dict[str, str]] = {
+    "torch": {"log": "torch.log", "log2": "torch.log2", "log10": "torch.log10", "log1p": "torch.log1p",
+              "exp": "torch.exp", "expm1": "torch.expm1", "sqrt": "torch.sqrt", "abs": "torch.abs",
+              "square": "torch.square", "tanh": "torch.tanh", "mean": "torch.mean", "sum": "torch.sum",
+              "clamp": "torch.clamp", "pow": "torch.pow", "sigmoid": "torch.sigmoid"},
+    # torch.maximum/minimum/where need tensors on both sides where numpy takes scalars: no drop-in.
+    "tf": {"log": "tf.math.log", "log1p": "tf.math.log1p", "exp": "tf.math.exp", "expm1": "tf.math.expm1",
+           "sqrt": "tf.math.sqrt", "abs": "tf.math.abs", "square": "tf.math.square", "tanh": "tf.math.tanh",
+           "mean": "tf.reduce_mean", "sum": "tf.reduce_sum", "clamp": "tf.clip_by_value",
+           "maximum": "tf.maximum", "minimum": "tf.minimum", "where": "tf.where", "pow": "tf.pow",
+           "sigmoid": "tf.math.sigmoid", "log10": None, "log2": None},
+    "keras": {"log": "keras.ops.log", "log2": "keras.ops.log2", "log10": "keras.ops.log10",
+              "log1p": "keras.ops.log1p", "exp": "keras.ops.exp", "expm1": "keras.ops.expm1",
+              "sqrt": "keras.ops.sqrt", "abs": "keras.ops.abs", "square": "keras.ops.square",
+              "tanh": "keras.ops.tanh", "mean": "keras.ops.mean", "sum": "keras.ops.sum",
+              "clamp": "keras.ops.clip", "maximum": "keras.ops.maximum", "minimum": "keras.ops.minimum",
+              "where": "keras.ops.where", "pow": "keras.ops.power", "sigmoid": "keras.ops.sigmoid"},
+}
+
+# Keyword renames when a numpy call is rewritten into a framework call; a keyword missing here
+# means the rewrite is not offered.
+KEYWORD_SPELLING: dict[str, dict[str, str]] = {
+    "torch": {"axis": "dim", "keepdims": "keepdim"},
+    "tf": {"axis": "axis", "keepdims": "keepdims"},
+    "keras": {"axis": "axis", "keepdims": "keepdims"},
+}

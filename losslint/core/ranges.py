@@ -1,0 +1,504 @@
+"""What range a value can take, through local assignments (flow-sensitive in straight-line code,
+joined at branches), module constants, default arguments, ``self.x`` set in ``__init__`` and the
+return values of same-module helpers."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import libcst as cst
+
+from losslint.core.index import FunctionInfo, ModuleIndex
+from losslint.core.interval import (INF, NONNEGATIVE, POSITIVE, SYMMETRIC_UNIT, UNIT, UNKNOWN,
+                                    Interval)
+from losslint.core.names import ImportTable, dotted_name
+
+
+@dataclass(frozen=True, eq=False)
+class Binding:
+    """``name = value`` with the environment in force where it was assigned."""
+
+    value: cst.BaseExpression
+    env: Mapping[str, tuple]
+
+
+OUTER = "outer"  # the name keeps the meaning it had outside the function (parameter, global...)
+UNKNOWN_VALUE = Binding(cst.Name("__unknown__"), {})  # bound to something we do not follow
+Env = Mapping[str, tuple]
+
+MAX_DEPTH = 14
+
+# Calls and methods that keep the values of their (first) tensor argument.
+VALUE_KEEPING_CALLS = frozenset({
+    "torch.tensor", "torch.as_tensor", "torch.flatten", "torch.squeeze", "torch.unsqueeze", "torch.reshape",
+    "tf.cast", "tf.reshape", "tf.squeeze", "tf.expand_dims", "tf.identity", "tf.stop_gradient",
+    "tf.convert_to_tensor", "tf.constant", "keras.ops.cast", "keras.ops.reshape", "keras.ops.squeeze",
+    "keras.ops.expand_dims", "keras.ops.convert_to_tensor", "keras.ops.stop_gradient", "K.cast", "K.reshape",
+    "K.flatten", "K.stop_gradient", "np.asarray", "np.array", "float",
+})
+VALUE_KEEPING_METHODS = frozenset({
+    "float", "double", "half", "bfloat16", "to", "detach", "clone", "contiguous", "view", "view_as",
+    "reshape", "reshape_as", "squeeze", "unsqueeze", "flatten", "permute", "transpose", "expand",
+    "expand_as", "repeat", "type", "type_as", "cpu", "cuda", "t", "requires_grad_",
+})
+# Sizes of a batch or tensor: taken as at least 1.
+COUNT_CALLS = frozenset({"len", "tf.size", "keras.ops.size", "torch.numel", "np.size"})
+COUNT_METHODS = frozenset({"numel", "nelement", "size", "dim"})
+NAMED_CONSTANTS = {"math.pi": math.pi, "np.pi": math.pi, "torch.pi": math.pi, "math.e": math.e, "np.e": math.e,
+                   "math.inf": INF, "np.inf": INF, "True": 1.0, "False": 0.0}
+FINFO = {  # (eps, tiny) per dtype spelling; float32 when the dtype is not spelled out
+    "float16": (9.765625e-04, 6.103515625e-05), "half": (9.765625e-04, 6.103515625e-05),
+    "bfloat16": (7.8125e-03, 1.1754943508222875e-38),
+    "float64": (2.220446049250313e-16, 2.2250738585072014e-308), "double": (2.220446049250313e-16, 2.2250738585072014e-308),
+    "float32": (1.1920928955078125e-07, 1.1754943508222875e-38),
+}
+
+
+class RangeAnalysis:
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.imports: ImportTable = index.imports
+        self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
+        self._constants = index.constants()
+        self._returns: dict[FunctionInfo, list[tuple[cst.BaseExpression, Env]]] = {}
+
+    # -- environments ---------------------------------------------------------------------------
+    def env_before(self, function: FunctionInfo | None, statement: cst.CSTNode | None) -> Env:
+        """The local bindings in force just before ``statement`` (in ``function``, or the module)."""
+        envs = self._envs.get(function)
+        if envs is None:
+            envs = self._envs[function] = {}
+            body = self._body(function)
+            if body is not None:
+                self._walk(body, {}, envs, function)
+        return envs.get(statement, {}) if statement is not None else {}
+
+    def _body(self, function: FunctionInfo | None) -> list[cst.BaseStatement] | None:
+        if function is None:
+            return list(self._module_body) if hasattr(self, "_module_body") else None
+        node = function.node
+        if isinstance(node, cst.Lambda):
+            return None
+        return list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else [node.body]
+
+    def set_module(self, module: cst.Module) -> None:
+        self._module_body = module.body
+
+    def _walk(self, statements, env: Env, envs: dict, function) -> Env:
+        for statement in statements:
+            envs[statement] = env
+            if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                for small in statement.body:
+                    env = self._apply(small, env)
+            elif isinstance(statement, cst.If):
+                then_env = self._walk(statement.body.body, env, envs, function)
+                else_env = env
+                if isinstance(statement.orelse, cst.If):
+                    else_env = self._walk([statement.orelse], env, envs, function)
+                elif isinstance(statement.orelse, cst.Else):
+                    else_env = self._walk(statement.orelse.body.body, env, envs, function)
+                env = _join(then_env, else_env)
+            elif isinstance(statement, (cst.For, cst.While)):
+                loop_env = dict(env)
+                if isinstance(statement, cst.For):
+                    for name in _target_names(statement.target):
+                        loop_env[name] = (UNKNOWN_VALUE,)
+                after_body = self._walk(statement.body.body, loop_env, envs, function)
+                env = _join(env, after_body)
+                if statement.orelse is not None:
+                    env = self._walk(statement.orelse.body.body, env, envs, function)
+            elif isinstance(statement, cst.With):
+                inner = dict(env)
+                for item in statement.items:
+                    if item.asname is not None:
+                        for name in _target_names(item.asname.name):
+                            inner[name] = (UNKNOWN_VALUE,)
+                env = self._walk(statement.body.body, inner, envs, function)
+            elif isinstance(statement, cst.Try):
+                after_try = self._walk(statement.body.body, env, envs, function)
+                joined = _join(env, after_try)
+                branches = [after_try]
+                for handler in statement.handlers:
+                    branches.append(self._walk(handler.body.body, joined, envs, function))
+                if statement.orelse is not None:
+                    branches[0] = self._walk(statement.orelse.body.body, after_try, envs, function)
+                env = branches[0]
+                for branch in branches[1:]:
+                    env = _join(env, branch)
+                if statement.finalbody is not None:
+                    env = self._walk(statement.finalbody.body.body, env, envs, function)
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                env = {**env, statement.name.value: (UNKNOWN_VALUE,)}
+        return env
+
+    def _apply(self, small: cst.BaseSmallStatement, env: Env) -> Env:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                env = self._bind(target.target, small.value, env)
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            env = self._bind(small.target, small.value, env)
+        elif isinstance(small, cst.AugAssign):
+            name = dotted_name(small.target)
+            if name is not None:
+                operator = _AUG_TO_BINARY.get(type(small.operator))
+                binding = (Binding(cst.BinaryOperation(small.target, operator(), small.value), env)
+                           if operator else UNKNOWN_VALUE)
+                env = {**env, name: (binding,)}
+        return env
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, env: Env) -> Env:
+        name = dotted_name(target)
+        if name is not None:
+            return {**env, name: (Binding(value, env),)}
+        if isinstance(target, (cst.Tuple, cst.List)):
+            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
+            new = dict(env)
+            for i, element in enumerate(target.elements):
+                if values is not None and len(values) == len(target.elements) and isinstance(element.value, cst.Name):
+                    new[element.value.value] = (Binding(values[i].value, env),)
+                else:
+                    for bound in _target_names(element.value):
+                        new[bound] = (UNKNOWN_VALUE,)
+            return new
+        return env  # ``x[i] = v`` and friends keep the bindings
+
+    # -- ranges ---------------------------------------------------------------------------------
+    def range(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None, depth: int = 0) -> Interval:
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        deeper = depth + 1
+        if isinstance(node, cst.Integer):
+            return Interval.const(float(node.evaluated_value))
+        if isinstance(node, cst.Float):
+            return Interval.const(node.evaluated_value)
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.range(node.expression, env, function, deeper)
+            if isinstance(node.operator, cst.Minus):
+                return -inner
+            if isinstance(node.operator, cst.Plus):
+                return inner
+            if isinstance(node.operator, cst.Not):
+                return UNIT
+            return UNKNOWN
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, env, function, deeper)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            return self._named(node, env, function, deeper)
+        if isinstance(node, cst.Call):
+            return self._call(node, env, function, deeper)
+        if isinstance(node, cst.Subscript):
+            if self._is_shape(node.value):
+                return Interval(1.0, INF, True, False)
+            return self.range(node.value, env, function, deeper)
+        if isinstance(node, cst.IfExp):
+            return self.range(node.body, env, function, deeper).join(self.range(node.orelse, env, function, deeper))
+        if isinstance(node, cst.Comparison):
+            return UNIT
+        return UNKNOWN
+
+    def _binary(self, node: cst.BinaryOperation, env: Env, function, depth: int) -> Interval:
+        op = node.operator
+        left = self.range(node.left, env, function, depth)
+        if isinstance(op, cst.Power):
+            right = self.range(node.right, env, function, depth)
+            if right.is_constant:
+                return left.power(right.lo)
+            return POSITIVE if left.is_positive else UNKNOWN
+        right = self.range(node.right, env, function, depth)
+        if isinstance(op, cst.Add):
+            return left + right
+        if isinstance(op, cst.Subtract):
+            return left - right
+        if isinstance(op, cst.Multiply):
+            if _same_expression(node.left, node.right):
+                return left.square()
+            return left * right
+        if isinstance(op, cst.Divide):
+            return left / right
+        return UNKNOWN
+
+    def _named(self, node: cst.Name | cst.Attribute, env: Env, function, depth: int) -> Interval:
+        name = dotted_name(node)
+        if name is None:
+            if isinstance(node, cst.Attribute):
+                return self._attribute_of_value(node, env, function, depth)
+            return UNKNOWN
+        if name in env:
+            result = None
+            for binding in env[name]:
+                value = (self._outer(name, function, depth) if binding is OUTER
+                         else self.range(binding.value, binding.env, function, depth))
+                result = value if result is None else result.join(value)
+            return result or UNKNOWN
+        return self._outer(name, function, depth)
+
+    def _outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
+        qualified = self.imports.qualify(cst.parse_expression(name)) if "." in name else None
+        constant = NAMED_CONSTANTS.get(qualified or name)
+        if constant is not None:
+            return Interval.const(constant)
+        if name.startswith("self.") and function is not None and function.cls is not None:
+            attribute = name[5:]
+            value = function.cls.init_attributes.get(attribute)
+            init = function.cls.methods.get("__init__")
+            if value is not None and init is not None:
+                return self.range(value, {}, init, depth + 1)
+            class_value = _class_attribute(function.cls.node, attribute)
+            if class_value is not None:
+                return self.range(class_value, {}, None, depth + 1)
+            return UNKNOWN
+        scope = function
+        while scope is not None:
+            param = scope.parameter(name)
+            if param is not None:
+                return self._parameter(param)
+            # A closure reads the enclosing function's binding.
+            if scope.parent is not None and name in self.env_before(scope.parent, _statement_of(scope)):
+                return self.range(cst.Name(name), self.env_before(scope.parent, _statement_of(scope)),
+                                  scope.parent, depth + 1)
+            scope = scope.parent
+        if name in self._constants and "." not in name:
+            return self.range(self._constants[name], {}, None, depth + 1)
+        return UNKNOWN
+
+    def _parameter(self, param: cst.Param) -> Interval:
+        """A parameter is unknown, but a numeric default (``eps=1e-6``) states what it holds."""
+        default = param.default
+        if isinstance(default, (cst.Integer, cst.Float)) or (
+                isinstance(default, cst.UnaryOperation) and isinstance(default.expression, (cst.Integer, cst.Float))):
+            return self.range(default, {}, None, MAX_DEPTH - 2)
+        return UNKNOWN
+
+    def _attribute_of_value(self, node: cst.Attribute, env: Env, function, depth: int) -> Interval:
+        attr = node.attr.value
+        if attr in ("eps", "tiny") and isinstance(node.value, cst.Call):
+            meaning = self.imports.meaning(node.value)
+            if meaning is not None and meaning.op.name == "finfo":
+                dtype = dotted_name(node.value.args[0].value) if node.value.args else None
+                key = (dtype or "").split(".")[-1]
+                eps, tiny = FINFO.get(key, FINFO["float32"])
+                return Interval.const(eps if attr == "eps" else tiny)
+        if attr in ("data", "T", "mT", "real"):
+            return self.range(node.value, env, function, depth)
+        if attr == "shape":
+            return Interval(1.0, INF, True, False)
+        return UNKNOWN
+
+    def _is_shape(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Attribute) and node.attr.value == "shape":
+            return True
+        if isinstance(node, cst.Call):
+            qualified = self.imports.qualify(node.func)
+            return qualified in ("tf.shape", "keras.ops.shape", "K.shape") or (
+                isinstance(node.func, cst.Attribute) and node.func.attr.value == "size")
+        return False
+
+    def _call(self, node: cst.Call, env: Env, function, depth: int) -> Interval:
+        meaning = self.imports.meaning(node)
+        args = [a for a in node.args if a.keyword is None and not a.star]
+        kwargs = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        operands = [a.value for a in args]
+        if meaning is not None and meaning.receiver is not None:
+            operands = [meaning.receiver, *operands]
+
+        def arg(i: int, *names: str) -> Interval | None:
+            for name in names:
+                if name in kwargs:
+                    return self.range(kwargs[name], env, function, depth)
+            if i < len(operands):
+                return self.range(operands[i], env, function, depth)
+            return None
+
+        if meaning is None:
+            return self._other_call(node, operands, env, function, depth)
+        op = meaning.op.name
+        x = arg(0, "input", "x")
+        if op == "epsilon":
+            return Interval.const(1e-7)
+        if x is None:
+            return UNKNOWN
+        if op in ("sigmoid", "softmax"):
+            return UNIT
+        if op == "softplus":
+            return POSITIVE
+        if op == "tanh":
+            return SYMMETRIC_UNIT
+        if op == "exp":
+            return POSITIVE
+        if op == "expm1":
+            return NONNEGATIVE if x.is_nonnegative else Interval(-1.0, INF, True, False)
+        if op in ("abs",):
+            return x.abs()
+        if op == "square":
+            return x.square()
+        if op == "relu":
+            return x.maximum(Interval.const(0.0))
+        if op == "sqrt":
+            return (NONNEGATIVE if x.may_be_zero else POSITIVE) if x.is_nonnegative else UNKNOWN
+        if op == "rsqrt":
+            return POSITIVE if x.is_positive else UNKNOWN
+        if op in ("log", "log2", "log10"):
+            return NONNEGATIVE if x.lo >= 1 else UNKNOWN
+        if op == "log1p":
+            return NONNEGATIVE if x.is_nonnegative else UNKNOWN
+        if op == "clamp":
+            floor = arg(1, "min", "clip_value_min", "a_min", "x_min")
+            ceiling = arg(2, "max", "clip_value_max", "a_max", "x_max")
+            return x.clamp(floor, ceiling)
+        if op == "clamp_min":
+            floor = arg(1, "min")
+            return x.clamp(floor, None)
+        if op in ("maximum", "minimum"):
+            other = arg(1, "other", "y", "x2")
+            if other is None:
+                return UNKNOWN
+            return x.maximum(other) if op == "maximum" else x.minimum(other)
+        if op == "mean":
+            return x
+        if op == "sum":
+            if x.is_positive:
+                return POSITIVE
+            return NONNEGATIVE if x.is_nonnegative else UNKNOWN
+        if op == "where":
+            a, b = arg(1, "x", "input"), arg(2, "y", "other")
+            if a is None or b is None:
+                return UNKNOWN
+            return a.join(b)
+        if op == "pow":
+            exponent = arg(1, "exponent", "y")
+            if exponent is not None and exponent.is_constant:
+                return x.power(exponent.lo)
+            return POSITIVE if x.is_positive else UNKNOWN
+        return UNKNOWN
+
+    def _other_call(self, node: cst.Call, operands, env: Env, function, depth: int) -> Interval:
+        qualified = self.imports.qualify(node.func)
+        name = qualified or dotted_name(node.func) or ""
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if name in COUNT_CALLS or (method in COUNT_METHODS and qualified is None):
+            return Interval(1.0, INF, True, False)
+        if name in VALUE_KEEPING_CALLS and operands:
+            return self.range(operands[0], env, function, depth)
+        if method in VALUE_KEEPING_METHODS and qualified is None:
+            return self.range(node.func.value, env, function, depth)
+        tail = name.split(".")[-1]
+        if tail in ("ones", "ones_like"):
+            return Interval.const(1.0)
+        if tail in ("zeros", "zeros_like"):
+            return Interval.const(0.0)
+        if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
+            return self._helper_result(dotted_name(node.func), function, depth)
+        return UNKNOWN
+
+    def _helper_result(self, name: str, caller: FunctionInfo | None, depth: int) -> Interval:
+        """The range of what a same-module helper returns (a guard inside a helper counts)."""
+        if name.startswith("self."):
+            helper = caller.cls.methods.get(name[5:]) if caller and caller.cls else None
+        else:
+            helper = next((f for f in self.index.functions if f.name == name and f.cls is None
+                           and isinstance(f.node, cst.FunctionDef)), None)
+        if helper is None:
+            return UNKNOWN
+        returns = self.returns_of(helper)
+        if not returns:
+            return UNKNOWN
+        result = None
+        for value, env in returns:
+            value_range = self.range(value, env, helper, depth + 2)
+            result = value_range if result is None else result.join(value_range)
+        return result
+
+    def returns_of(self, helper: FunctionInfo) -> list[tuple[cst.BaseExpression, Env]]:
+        if helper not in self._returns:
+            collector = _ReturnCollector()
+            helper.node.body.visit(collector)
+            self._returns[helper] = [(r.value, self.env_before(helper, statement))
+                                     for r, statement in collector.returns if r.value is not None]
+        return self._returns[helper]
+
+    # -- guards -------------------------------------------------------------------------------
+    def has_eps_guard(self, node: cst.BaseExpression, env: Env, function, depth: int = 0) -> bool:
+        """``x + eps`` (through names): the author added a positive constant to keep it away from 0."""
+        if depth > MAX_DEPTH:
+            return False
+        if isinstance(node, cst.Name) and node.value in env:
+            bindings = env[node.value]
+            return all(b is not OUTER and self.has_eps_guard(b.value, b.env, function, depth + 1) for b in bindings)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            for side in (node.left, node.right):
+                side_range = self.range(side, env, function, depth + 1)
+                if side_range.is_positive and side_range.bounded:
+                    return True
+                if self.has_eps_guard(side, env, function, depth + 1):
+                    return True
+        if isinstance(node, cst.Call):
+            meaning = self.imports.meaning(node)
+            if meaning is None and isinstance(node.func, cst.Attribute) and node.func.attr.value in VALUE_KEEPING_METHODS:
+                return self.has_eps_guard(node.func.value, env, function, depth + 1)
+        return False
+
+
+class _ReturnCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.returns: list[tuple[cst.Return, cst.CSTNode]] = []
+        self._statement: list[cst.CSTNode] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._statement.append(node)
+
+    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
+        self._statement.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append((node, self._statement[-1] if self._statement else None))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested def's returns are not the helper's
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+_AUG_TO_BINARY = {
+    cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
+    cst.DivideAssign: cst.Divide, cst.PowerAssign: cst.Power,
+}
+
+
+def _join(a: Env, b: Env) -> Env:
+    if a is b:
+        return a
+    out = dict(a)
+    for name in set(a) | set(b):
+        left = a.get(name, (OUTER,))
+        right = b.get(name, (OUTER,))
+        out[name] = left if left is right else tuple(dict.fromkeys(left + right))
+    return out
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for element in target.elements for n in _target_names(element.value)]
+    name = dotted_name(target)
+    return [name] if name else []
+
+
+def _same_expression(a: cst.BaseExpression, b: cst.BaseExpression) -> bool:
+    return a.deep_equals(b)
+
+
+def _class_attribute(cls: cst.ClassDef, name: str) -> cst.BaseExpression | None:
+    for statement in cls.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
+                    return small.value
+    return None
+
+
+def _statement_of(function: FunctionInfo) -> cst.CSTNode | None:
+    """The statement that defines ``function`` in its parent (for closures)."""
+    return function.node if isinstance(function.node, cst.FunctionDef) else None

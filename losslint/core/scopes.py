@@ -1,0 +1,168 @@
+"""Which code computes a loss. Numerical rules look only there."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import libcst as cst
+
+from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, used_names
+from losslint.core.names import dotted_name
+
+LOSS_NAME = re.compile(r"loss|criterion|objective", re.IGNORECASE)
+TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
+TORCH_MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
+KERAS_LOSS_BASES = {"keras.losses.Loss", "keras.losses.LossFunctionWrapper"}
+
+
+class LossScopes:
+    """The loss functions (defs and lambdas) of a module and the loss statements outside them."""
+
+    def __init__(self, index: ModuleIndex, patterns: tuple[str, ...] = ()) -> None:
+        self.index = index
+        self.patterns = patterns
+        self.functions: set[FunctionInfo] = set()
+        self.statements: set[cst.SimpleStatementLine] = set()
+        self._find()
+
+    # -- classes -----------------------------------------------------------------------------
+    def class_bases(self, cls: ClassInfo, seen: frozenset[str] = frozenset()) -> set[str]:
+        """Qualified names of the bases of ``cls``, following classes of the same module."""
+        found: set[str] = set()
+        for base in cls.bases:
+            qualified = self.index.imports.qualify(base)
+            dotted = dotted_name(base) or ""
+            found.add(qualified or dotted)
+            local = self.index.classes.get(dotted)
+            if local is not None and local.name not in seen and local is not cls:
+                found |= self.class_bases(local, seen | {cls.name})
+        return found
+
+    def is_torch_module(self, cls: ClassInfo) -> bool:
+        bases = self.class_bases(cls)
+        return bool(bases & (TORCH_MODULE_BASES | TORCH_LOSS_BASES)) or any(
+            b.endswith(("._Loss", "._WeightedLoss")) or b in ("_Loss", "_WeightedLoss") for b in bases)
+
+    def is_torch_loss(self, cls: ClassInfo) -> bool:
+        bases = self.class_bases(cls)
+        derives_loss = any(b.endswith(("_Loss", "_WeightedLoss")) for b in bases)
+        return derives_loss or (bool(LOSS_NAME.search(cls.name)) and (
+            self.is_torch_module(cls) or any(b.split(".")[-1].endswith("Loss") for b in bases)))
+
+    def is_keras_loss(self, cls: ClassInfo) -> bool:
+        bases = self.class_bases(cls)
+        return bool(bases & KERAS_LOSS_BASES) or any(b in ("Loss", "losses.Loss") for b in bases)
+
+    # -- the search ----------------------------------------------------------------------------
+    def _find(self) -> None:
+        index = self.index
+        roots: set[FunctionInfo] = set()
+        for info in index.functions:
+            if self._is_loss_by_itself(info):
+                roots.add(info)
+        for value in index.compiled_losses + index.named_losses:
+            roots |= self._callables(value)
+        for sink in index.sinks:
+            roots |= self._slice_sink(sink)
+        # A same-module helper called from loss code is loss code; so is code nested in it.
+        pending = list(roots)
+        self.functions = set(roots)
+        for statement in self.statements:
+            pending += self._callees_in(statement, None)
+        while pending:
+            info = pending.pop()
+            self.functions.add(info)
+            for callee in self._callees(info):
+                if callee not in self.functions:
+                    self.functions.add(callee)
+                    pending.append(callee)
+
+    def _is_loss_by_itself(self, info: FunctionInfo) -> bool:
+        if LOSS_NAME.search(info.name) and not info.name.startswith("__"):
+            return True
+        if info.cls is not None and info.parent is None:
+            if info.name == "forward" and self.is_torch_loss(info.cls):
+                return True
+            if info.name in ("call", "__call__") and self.is_keras_loss(info.cls):
+                return True
+        if self.patterns:
+            return any(fnmatch.fnmatchcase(info.name, p) or fnmatch.fnmatchcase(info.qualname, p)
+                       for p in self.patterns)
+        return False
+
+    def _callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
+        if isinstance(value, cst.Lambda):
+            info = self.index.function_of.get(value)
+            return {info} if info else set()
+        name = dotted_name(value)
+        if name is None and isinstance(value, cst.Call):  # ``loss=MyLoss()``: the class's call
+            name = dotted_name(value.func)
+            cls = self.index.classes.get(name or "")
+            if cls is not None:
+                return {m for n, m in cls.methods.items() if n in ("call", "__call__", "forward")}
+            return set()
+        return self._resolve(name, cls) if name else set()
+
+    def _resolve(self, name: str, cls: ClassInfo | None) -> set[FunctionInfo]:
+        if name.startswith("self.") and cls is not None:
+            method = cls.methods.get(name[5:])
+            return {method} if method else set()
+        if "." in name:
+            return set()
+        return {f for f in self.index.functions if f.name == name and isinstance(f.node, cst.FunctionDef)
+                and (f.cls is None or f.parent is not None)}
+
+    def _callees(self, info: FunctionInfo) -> set[FunctionInfo]:
+        out: set[FunctionInfo] = set()
+        for name in info.calls:
+            out |= self._resolve(name, info.cls)
+        # Functions and lambdas defined inside a loss function are part of it.
+        out |= {f for f in self.index.functions if f.parent is info}
+        return out
+
+    def _callees_in(self, statement: cst.CSTNode, cls: ClassInfo | None) -> list[FunctionInfo]:
+        collector = _CallCollector()
+        statement.visit(collector)
+        out: list[FunctionInfo] = []
+        for name in collector.calls:
+            out += self._resolve(name, cls)
+        return out
+
+    def _slice_sink(self, sink: LossSink) -> set[FunctionInfo]:
+        """Mark the statements that compute the value handed to autograd; return functions whose
+        result flows into it (``loss = my_loss(a, b); loss.backward()``)."""
+        assignments = sink.function.assignments if sink.function else self.index.module_assignments
+        cls = sink.function.cls if sink.function else None
+        needed = used_names(sink.value)
+        found = set(self._callees_in(sink.value, cls))
+        changed = True
+        while changed:
+            changed = False
+            for assignment in assignments:
+                if assignment.order > sink.order or assignment.statement in self.statements:
+                    continue
+                if assignment.targets & needed:
+                    self.statements.add(assignment.statement)
+                    needed |= assignment.uses
+                    found |= set(self._callees_in(assignment.statement, cls))
+                    changed = True
+        return found
+
+    # -- questions -------------------------------------------------------------------------------
+    def is_loss_function(self, info: FunctionInfo | None) -> bool:
+        while info is not None:
+            if info in self.functions:
+                return True
+            info = info.parent
+        return False
+
+
+class _CallCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted_name(node.func)
+        if name:
+            self.calls.add(name)

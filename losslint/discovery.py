@@ -1,0 +1,88 @@
+"""Which files to lint: recurse into folders, honour .gitignore, default and configured excludes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pathspec
+
+DEFAULT_EXCLUDES = frozenset({".git", ".hg", ".svn", ".venv", "venv", "build", "dist", "__pycache__",
+                              "node_modules", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".losslint_cache"})
+
+
+def _gitignore(folder: Path) -> pathspec.PathSpec | None:
+    path = folder / ".gitignore"
+    try:
+        return pathspec.PathSpec.from_lines("gitwildmatch", path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return None
+
+
+def _ancestor_ignores(folder: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+    """.gitignore files of the folders above ``folder``, up to the repository root."""
+    out = []
+    for parent in folder.resolve().parents:
+        spec = _gitignore(parent)
+        if spec is not None:
+            out.append((parent, spec))
+        if (parent / ".git").exists():
+            break
+    return out
+
+
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        try:
+            relative = path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+        if spec.match_file(relative + ("/" if is_dir else "")):
+            return True
+    return False
+
+
+def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool]) -> Iterator[Path]:
+    """Files named on the command line are always yielded; folders are walked."""
+    for root in paths:
+        if not root.is_dir():
+            yield root
+            continue
+        specs = _ancestor_ignores(root)
+        yield from _walk(root, specs, excluded)
+
+
+def _walk(folder: Path, specs, excluded) -> Iterator[Path]:
+    own = _gitignore(folder)
+    if own is not None:
+        specs = [*specs, (folder, own)]
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if is_dir and entry.name in DEFAULT_EXCLUDES:
+            continue
+        if _ignored(path, is_dir, specs) or excluded(path):
+            continue
+        if is_dir:
+            yield from _walk(path, specs, excluded)
+        elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
+            yield path
+
+
+def exclusion(patterns: tuple[str, ...], root: Path) -> Callable[[Path], bool]:
+    if not patterns:
+        return lambda path: False
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+    def excluded(path: Path) -> bool:
+        try:
+            relative = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        return spec.match_file(relative) or spec.match_file(relative + "/")
+    return excluded

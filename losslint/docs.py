@@ -1,0 +1,73 @@
+"""Rule pages, rendered from the specs in rules/ (so the docs cannot drift from the rules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from losslint.rules import all_rules
+from losslint.rulespec import Spec, load_specs
+
+FRAMEWORK_TITLES = {"torch": "PyTorch", "tf": "TensorFlow", "keras": "Keras"}
+WHERE = {"loss": "Runs inside loss code only (see *Loss scopes* in docs/usage.md).",
+         "anywhere": "Runs in every file that uses an ML framework, not only in loss code."}
+
+
+def render_rule(spec: Spec) -> str:
+    rule = all_rules().get(spec.code)
+    lines = [f"# {spec.code} {spec.name}", "", f"*{spec.summary}*", "",
+             f"Family: {spec.family}. Fix: {rule.fix_applicability.value if rule and rule.fix_applicability else 'none'}. "
+             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {WHERE[spec.runs_in]}", "",
+             "## What it does", "", spec.what, "", "## Why is this bad?", "", spec.why, ""]
+    bad = [e for e in spec.examples if e.kind == "bad"]
+    good = [e for e in spec.examples if e.kind == "good"]
+    lines += ["## Example", ""]
+    for example in bad:
+        lines += _block(example)
+    lines += ["## Use instead", ""]
+    for example in bad:
+        if example.fixed:
+            lines += _block(example, example.fixed, "fixed")
+    for example in good:
+        lines += _block(example)
+    lines += ["## Fix safety", "", spec.fix_safety, ""]
+    if spec.options:
+        lines += ["## Options", "", spec.options, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _block(example, code: str | None = None, note: str = "") -> list[str]:
+    title = FRAMEWORK_TITLES.get(example.framework, example.framework)
+    label = f"{title}{', ' + example.title if example.title else ''}{' (' + note + ')' if note else ''}"
+    return [f"{label}:", "", "```python", (code or example.code).rstrip(), "```", ""]
+
+
+def render_index() -> str:
+    lines = ["# Rules", "", "| code | name | summary | fix | default |", "|---|---|---|---|---|"]
+    for code, spec in load_specs().items():
+        rule = all_rules()[code]
+        fix = rule.fix_applicability.value if rule.fix_applicability else "-"
+        lines.append(f"| [{code}]({code}.md) | {spec.name} | {spec.summary} | {fix} | "
+                     f"{'on' if rule.default_enabled else 'off'} |")
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages() -> dict[str, str]:
+    pages = {f"{code}.md": render_rule(spec) for code, spec in load_specs().items()}
+    pages["index.md"] = render_index()
+    return pages
+
+
+def write_pages(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in generated_pages().items():
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_pages(Path(__file__).resolve().parent.parent / "docs" / "rules"):
+        print(f"wrote {path}")

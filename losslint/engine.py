@@ -1,0 +1,248 @@
+"""The engine: from source bytes to diagnostics, and to fixed source. Front ends only call this."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from losslint.core.facts import FileFacts
+from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
+from losslint.rules import all_rules
+from losslint.rules.base import LOSS, Rule
+from losslint.suppression import Suppressions
+
+# A file that names no ML framework is skipped before parsing.
+FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
+# Loss code is named, compiled, backpropagated or taped; without any of these words there is none.
+LOSS_TEXT = re.compile(rb"loss|Loss|LOSS|criterion|objective|backward|gradient|compile")
+BOM = b"\xef\xbb\xbf"
+MAX_FIX_PASSES = 10
+SYNTAX_ERROR = "LL000"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run on one file: the enabled rule codes and the loss-function name patterns."""
+
+    codes: frozenset[str] = field(default_factory=lambda: frozenset(
+        code for code, rule in all_rules().items() if rule.default_enabled))
+    loss_patterns: tuple[str, ...] = ()
+
+    def rules(self) -> list[type[Rule]]:
+        return [rule for code, rule in all_rules().items() if code in self.codes]
+
+
+@dataclass
+class FileResult:
+    filename: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None  # the file could not be analyzed (read or syntax error)
+    fixed: bytes | None = None  # the new content, when fixing changed it
+    fixes_applied: int = 0
+
+
+class LintError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+# -- analysis -------------------------------------------------------------------------------------
+def _wanted_rules(source: bytes, settings: Settings) -> list[type[Rule]]:
+    if not FRAMEWORK_TEXT.search(source):
+        return []
+    has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) is not None
+    return [rule for rule in settings.rules()
+            if (rule.runs_in != LOSS or has_loss_words) and rule.trigger.search(source)]
+
+
+class _Dispatcher(cst.CSTVisitor):
+    """One walk of the tree for all rules; loss-scope rules are only called inside loss code."""
+
+    def __init__(self, facts: FileFacts, rules: list[Rule]) -> None:
+        self.facts = facts
+        self.table: dict[type, list[tuple[Rule, object]]] = {}
+        for rule in rules:
+            for node_type, attr in type(rule).handlers().items():
+                self.table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.facts.enter(node)
+        for rule, handler in self.table.get(type(node), ()):
+            if rule.runs_in == LOSS and not self.facts.in_loss_scope:
+                continue
+            handler(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.facts.leave(original_node)
+
+
+def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings) -> list[Report]:
+    facts = FileFacts(module, source, settings.loss_patterns)
+    reports: list[Report] = []
+    module.visit(_Dispatcher(facts, [rule(facts, reports) for rule in rules]))
+    return reports
+
+
+def _parse(source: bytes, filename: str) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+        raise LintError(Diagnostic(SYNTAX_ERROR, f"syntax error: {message}", filename,
+                                   Location(error.raw_line, error.raw_column + 1),
+                                   Location(error.raw_line, error.raw_column + 1))) from None
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        raise LintError(Diagnostic(SYNTAX_ERROR, f"cannot decode file: {error}", filename,
+                                   Location(1, 1), Location(1, 1))) from None
+
+
+def _located(reports: list[Report], module: cst.Module) -> list[tuple[Report, Location, Location]]:
+    """Positions, computed only for files that have findings (the provider walks the whole tree)."""
+    if not reports:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    out = []
+    for report in reports:
+        span = positions[report.node]
+        start = Location(span.start.line, span.start.column + 1)
+        if report.anchor == "def" and isinstance(report.node, cst.FunctionDef):
+            name = positions[report.node.name].start
+            offset = len("def") + len(report.node.whitespace_after_def.value)
+            if report.node.asynchronous is not None:
+                offset += len("async") + len(report.node.asynchronous.whitespace_after.value)
+            start = Location(name.line, name.column + 1 - offset)
+        out.append((report, start, Location(span.end.line, span.end.column + 1)))
+    return out
+
+
+def _diagnostics(located, module: cst.Module, filename: str, suppressions: Suppressions,
+                 with_edits: bool, fix_level: set[Applicability]) -> list[Diagnostic]:
+    out = []
+    for report, start, end in located:
+        if suppressions.is_suppressed(report.code, start.row):
+            continue
+        fix = None
+        if report.fix is not None:
+            edits: tuple[Edit, ...] = ()
+            if with_edits:
+                single = len(report.fix.replacements) == 1 and report.fix.replacements[0][0] is report.node
+                edits = ((Edit(module.code_for_node(report.fix.replacements[0][1]), start, end),)
+                         if single and not report.fix.imports else _edits_by_diff(module, report))
+            fix = FixSummary(report.fix.applicability, report.fix.title, edits)
+        out.append(Diagnostic(report.code, report.message, filename, start, end, fix))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _edits_by_diff(module: cst.Module, report: Report) -> tuple[Edit, ...]:
+    import difflib
+
+    before = module.code.splitlines(keepends=True)
+    after = _apply(module, [report]).code.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            edits.append(Edit("".join(after[j1:j2]), Location(i1 + 1, 1), Location(i2 + 1, 1)))
+    return tuple(edits)
+
+
+def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bool = False) -> FileResult:
+    """Findings for one file's content. Raises nothing for bad input: errors become LL000."""
+    result = FileResult(filename)
+    rules = _wanted_rules(source, settings)
+    if not rules:
+        return result
+    body = source[len(BOM):] if source.startswith(BOM) else source
+    try:
+        module = _parse(body, filename)
+    except LintError as error:
+        result.error = error.diagnostic.message
+        result.diagnostics.append(error.diagnostic)
+        return result
+    text = module.code
+    reports = analyze_module(module, text, rules, settings)
+    result.diagnostics = _diagnostics(_located(reports, module), module, filename, Suppressions(text),
+                                      with_edits, set(Applicability))
+    return result
+
+
+# -- fixing ----------------------------------------------------------------------------------------
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[cst.CSTNode, cst.CSTNode]) -> None:
+        self.replacements = replacements
+
+    def on_leave(self, original_node, updated_node):
+        return self.replacements.get(original_node, updated_node)
+
+
+def _apply(module: cst.Module, reports: list[Report]) -> cst.Module:
+    replacements = {old: new for report in reports for old, new in report.fix.replacements}
+    fixed = module.visit(_Replace(replacements))
+    imports = [needed for report in reports for needed in report.fix.imports]
+    if imports:
+        context = CodemodContext()
+        for needed in imports:
+            AddImportsVisitor.add_needed_import(context, needed.module, needed.obj, needed.asname)
+        fixed = AddImportsVisitor(context).transform_module(fixed)
+    return fixed
+
+
+def _non_overlapping(located) -> list[Report]:
+    chosen, taken = [], []
+    for report, start, end in sorted(located, key=lambda item: (item[1].row, item[1].column)):
+        span = ((start.row, start.column), (end.row, end.column))
+        if any(span[0] < other[1] and other[0] < span[1] for other in taken):
+            continue
+        taken.append(span)
+        chosen.append(report)
+    return chosen
+
+
+def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = False,
+               with_edits: bool = False) -> FileResult:
+    """Apply fixes until none is left (bounded), then lint the result. Keeps BOM, encoding and
+    line endings; a pass whose output does not parse is dropped."""
+    levels = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    rules = _wanted_rules(source, settings)
+    if not rules:
+        return FileResult(filename)
+    bom = BOM if source.startswith(BOM) else b""
+    current = source[len(bom):]
+    applied = 0
+    for _ in range(MAX_FIX_PASSES):
+        try:
+            module = _parse(current, filename)
+        except LintError:
+            break
+        text = module.code
+        suppressions = Suppressions(text)
+        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings), module)
+                   if r.fix is not None and r.fix.applicability in levels
+                   and not suppressions.is_suppressed(r.code, s.row)]
+        if not located:
+            break
+        chosen = _non_overlapping(located)
+        new_module = _apply(module, chosen)
+        new_bytes = new_module.bytes
+        try:
+            cst.parse_module(new_bytes)
+            compile(new_module.code, filename, "exec", dont_inherit=True)
+        except (cst.ParserSyntaxError, SyntaxError, ValueError):
+            break
+        if new_bytes == current:
+            break
+        current = new_bytes
+        applied += len(chosen)
+        rules = _wanted_rules(current, settings) or rules
+    result = lint_source(bom + current, filename, settings, with_edits)
+    result.fixes_applied = applied
+    if bom + current != source:
+        result.fixed = bom + current
+    return result

@@ -1,0 +1,43 @@
+"""The base of every rule: a small unit that looks at nodes, asks the facts, and reports."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import libcst as cst
+
+from losslint.core.facts import FileFacts
+from losslint.diagnostics import Applicability, Fix, Report
+
+LOSS = "loss"  # runs only inside loss scopes
+ANYWHERE = "anywhere"  # runs wherever the file uses an ML framework
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    runs_in: ClassVar[str] = LOSS
+    default_enabled: ClassVar[bool] = True
+    fix_applicability: ClassVar[Applicability | None] = None
+    # A file whose text does not match cannot have a finding of this rule: it is not parsed for it.
+    trigger: ClassVar[re.Pattern[bytes]] = re.compile(rb"")
+
+    def __init__(self, facts: FileFacts, reports: list[Report]) -> None:
+        self.facts = facts
+        self._reports = reports
+
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, anchor: str = "node") -> None:
+        self._reports.append(Report(self.code, message, node, fix, anchor))
+
+    @classmethod
+    def handlers(cls) -> dict[type[cst.CSTNode], str]:
+        """Node types this rule looks at, from its ``visit_<NodeType>`` methods."""
+        found = {}
+        for attr in dir(cls):
+            if attr.startswith("visit_"):
+                node_type = getattr(cst, attr[len("visit_"):], None)
+                if isinstance(node_type, type):
+                    found[node_type] = attr
+        return found

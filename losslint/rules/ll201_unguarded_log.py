@@ -1,0 +1,63 @@
+import re
+
+import libcst as cst
+
+from losslint import fixes
+from losslint.diagnostics import Applicability, Fix
+from losslint.rules.base import LOSS, Rule
+
+LOG_OPS = {"log", "log2", "log10"}
+EPS = 1e-7  # representable in float32 and far above its smallest normal number
+
+
+class UnguardedLog(Rule):
+    """LL201: log of a value that may be zero or negative."""
+
+    code = "LL201"
+    name = "unguarded-log"
+    summary = "log of a value that may be zero or negative"
+    runs_in = LOSS
+    fix_applicability = Applicability.UNSAFE
+    trigger = re.compile(rb"log")
+
+    def visit_Call(self, call: cst.Call) -> None:
+        meaning = self.facts.meaning(call)
+        # math.log raises on 0 instead of returning -inf: not a silent NaN. numpy in loss code is LL501.
+        if meaning is None or meaning.op.name not in LOG_OPS or meaning.framework in ("math", "builtin", "numpy"):
+            return
+        operands = self.facts.operands(call)
+        if len(operands) != 1:
+            return
+        arg = operands[0]
+        value = self.facts.range(arg)
+        if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg):
+            return
+        what = "zero or negative" if value.may_be_negative else "zero"
+        self.report(call, f"`{meaning.op.name}` of a value that may be {what}: -inf or NaN in the loss "
+                          f"and its gradient; clamp it to a small positive floor",
+                    fix=self._clamp_fix(call, arg, meaning.framework))
+
+    def _clamp_fix(self, call: cst.Call, arg: cst.BaseExpression, framework: str) -> Fix | None:
+        eps = self.facts.eps_expression() or fixes.number(EPS)
+        imports = []
+        if framework in ("torch", "tensor"):
+            guarded = fixes.call(cst.Attribute(fixes.as_receiver(arg), cst.Name("clamp")), min=eps)
+        elif framework in ("tf", "keras"):
+            spelling = "tf.maximum" if framework == "tf" else "keras.ops.maximum"
+            if self.facts.meaning(call).spelling.startswith("K."):
+                spelling = "K.maximum"
+                eps = self.facts.eps_expression() or cst.parse_expression("K.epsilon()")
+            func, imports = fixes.spell(spelling, self.facts)
+            guarded = fixes.call(func, arg, eps)
+        else:
+            return None
+        new_arg = guarded
+        if self.facts.meaning(call).receiver is not None:  # x.log() -> x.clamp(min=eps).log()
+            new_call = call.with_changes(func=call.func.with_changes(value=fixes.as_receiver(guarded)))
+        else:
+            args = list(call.args)
+            index = next(i for i, a in enumerate(args) if a.value is arg)
+            args[index] = args[index].with_changes(value=new_arg)
+            new_call = call.with_changes(args=args)
+        return Fix(f"Clamp the argument to at least {cst.Module([]).code_for_node(eps)}",
+                   Applicability.UNSAFE, [(call, new_call)], imports)

@@ -1,0 +1,64 @@
+"""Rule specs (``rules/LLxxx.toml``): prose, examples and expected fixes, one file per rule."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Example:
+    kind: str  # "bad" or "good"
+    framework: str
+    code: str
+    expect: tuple[tuple[int, int], ...] = ()  # (line, column) of each finding, for bad examples
+    fixed: str | None = None  # the code after --fix (--unsafe-fixes for unsafe fixes)
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str
+    name: str
+    family: str
+    summary: str
+    what: str
+    why: str
+    fix_safety: str
+    runs_in: str
+    examples: tuple[Example, ...] = field(default_factory=tuple)
+    options: str = ""
+
+
+def spec_folder() -> Path:
+    """``rules/`` of a source checkout, or the copy installed inside the package."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("losslint") / "_specs"))
+
+
+def _example(raw: dict) -> Example:
+    expect = tuple(tuple(int(n) for n in place.split(":")) for place in raw.get("expect", []))
+    return Example(raw["kind"], raw["framework"], raw["code"], expect, raw.get("fixed"), raw.get("title", ""))
+
+
+@lru_cache(maxsize=None)
+def load_specs() -> dict[str, Spec]:
+    specs = {}
+    for path in sorted(spec_folder().glob("LL*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        specs[data["code"]] = Spec(
+            code=data["code"], name=data["name"], family=data["family"], summary=data["summary"],
+            what=data["what"].strip(), why=data["why"].strip(), fix_safety=data["fix_safety"].strip(),
+            runs_in=data["runs_in"], options=data.get("options", "").strip(),
+            examples=tuple(_example(e) for e in data.get("examples", [])))
+    return specs
