@@ -11,6 +11,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from losslint.core.facts import FileFacts
+from losslint.core.walk import children
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.rules import all_rules
 from losslint.rules.base import LOSS, Rule
@@ -61,7 +62,7 @@ def _wanted_rules(source: bytes, settings: Settings) -> list[type[Rule]]:
             if (rule.runs_in != LOSS or has_loss_words) and rule.trigger.search(source)]
 
 
-class _Dispatcher(cst.CSTVisitor):
+class _Dispatcher:
     """One walk of the tree for all rules; loss-scope rules are only called inside loss code."""
 
     def __init__(self, facts: FileFacts, rules: list[Rule]) -> None:
@@ -71,22 +72,21 @@ class _Dispatcher(cst.CSTVisitor):
             for node_type, attr in type(rule).handlers().items():
                 self.table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.facts.enter(node)
+    def run(self, node: cst.CSTNode) -> None:
+        facts = self.facts
+        facts.enter(node)
         for rule, handler in self.table.get(type(node), ()):
-            if rule.runs_in == LOSS and not self.facts.in_loss_scope:
-                continue
-            handler(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.facts.leave(original_node)
+            if rule.runs_in != LOSS or facts.in_loss_scope:
+                handler(node)
+        for child in children(node):
+            self.run(child)
+        facts.leave(node)
 
 
 def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings) -> list[Report]:
     facts = FileFacts(module, source, settings.loss_patterns)
     reports: list[Report] = []
-    module.visit(_Dispatcher(facts, [rule(facts, reports) for rule in rules]))
+    _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
     return reports
 
 
@@ -166,7 +166,7 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         result.error = error.diagnostic.message
         result.diagnostics.append(error.diagnostic)
         return result
-    text = module.code
+    text = body.decode(module.encoding, errors="replace")
     reports = analyze_module(module, text, rules, settings)
     result.diagnostics = _diagnostics(_located(reports, module), module, filename, Suppressions(text),
                                       with_edits, set(Applicability))
@@ -221,7 +221,7 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
             module = _parse(current, filename)
         except LintError:
             break
-        text = module.code
+        text = current.decode(module.encoding, errors="replace")
         suppressions = Suppressions(text)
         located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings), module)
                    if r.fix is not None and r.fix.applicability in levels

@@ -12,9 +12,10 @@ from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis
 from losslint.core.scopes import LossScopes
+from losslint.core.walk import iter_nodes, walk
 
-_STATEMENTS = (cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
-               cst.Try, cst.FunctionDef, cst.ClassDef)
+_STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
+               cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
 _EPS_NAMES = ("eps", "epsilon", "_eps", "EPS", "EPSILON")
 # Parameters with these names hold numbers or settings, not tensors.
 _SCALAR_PARAMETER = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|smooth\w*|"
@@ -29,7 +30,7 @@ class FileFacts:
         self.module = module
         self.source = source
         self.index = ModuleIndex()
-        module.visit(self.index)
+        walk(module, self.index)
         self.imports = self.index.imports
         self.scopes = LossScopes(self.index, loss_patterns)
         self.ranges = RangeAnalysis(self.index)
@@ -38,14 +39,16 @@ class FileFacts:
         self._functions: list[FunctionInfo] = []
         self._statements: list[cst.CSTNode] = []
         self._loss_depth = 0
+        self._uses_framework: dict[FunctionInfo, bool] = {}
 
     # -- traversal -----------------------------------------------------------------------------
     def enter(self, node: cst.CSTNode) -> None:
-        if isinstance(node, _STATEMENTS):
+        cls = type(node)
+        if cls in _STATEMENTS:
             self._statements.append(node)
             if node in self.scopes.statements:
                 self._loss_depth += 1
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+        if cls is cst.FunctionDef or cls is cst.Lambda:
             info = self.index.function_of.get(node)
             if info is not None:
                 self._functions.append(info)
@@ -53,11 +56,12 @@ class FileFacts:
                     self._loss_depth += 1
 
     def leave(self, node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)) and self._functions and self._functions[-1].node is node:
+        cls = type(node)
+        if (cls is cst.FunctionDef or cls is cst.Lambda) and self._functions and self._functions[-1].node is node:
             info = self._functions.pop()
             if info in self.scopes.functions:
                 self._loss_depth -= 1
-        if isinstance(node, _STATEMENTS) and self._statements and self._statements[-1] is node:
+        if cls in _STATEMENTS and self._statements and self._statements[-1] is node:
             self._statements.pop()
             if node in self.scopes.statements:
                 self._loss_depth -= 1
@@ -176,10 +180,43 @@ class FileFacts:
                 has_default = param.default is not None and not (
                     isinstance(param.default, cst.Name) and param.default.value == "None")
                 return (scope in self.scopes.functions and not has_default
-                        and not _SCALAR_PARAMETER.match(name))
+                        and not _SCALAR_PARAMETER.match(name) and self.uses_framework(scope))
             scope = scope.parent
         return False
+
+    def uses_framework(self, function: FunctionInfo) -> bool:
+        """Does the function compute with torch/tf/keras/jax (not numpy alone)? A function that
+        does not is a numpy reference or backend, and its parameters are arrays."""
+        if function not in self._uses_framework:
+            info = function
+            while info.parent is not None:
+                info = info.parent
+            framework_method = info.cls is not None and info.parent is None and (
+                (info.name == "forward" and self.scopes.is_torch_module(info.cls))
+                or (info.name in ("call", "__call__") and self.scopes.is_keras_loss(info.cls)))
+            self._uses_framework[function] = framework_method or _uses_tensor_framework(function.node, self.imports)
+        return self._uses_framework[function]
 
     def is_module_name(self, node: cst.BaseExpression) -> bool:
         name = dotted_name(node)
         return name is not None and self.imports.is_module_name(name.split(".")[0])
+
+
+_TENSOR_ONLY_METHODS = frozenset({"detach", "clamp", "clamp_min", "unsqueeze", "view", "permute", "contiguous",
+                                  "float", "cuda", "to", "type_as", "masked_fill", "softmax", "log_softmax",
+                                  "sigmoid", "log", "exp", "sqrt", "pow", "requires_grad_", "backward"})
+_TENSOR_FRAMEWORK_ROOTS = frozenset({"torch", "F", "tf", "keras", "K", "jnp", "jax", "nn"})
+
+
+def _uses_tensor_framework(node: cst.CSTNode, imports) -> bool:
+    for call in iter_nodes(node):
+        if not isinstance(call, cst.Call):
+            continue
+        qualified = imports.qualify(call.func)
+        if qualified is not None:
+            if qualified.split(".")[0] in _TENSOR_FRAMEWORK_ROOTS:
+                return True
+        elif isinstance(call.func, cst.Attribute) and call.func.attr.value in _TENSOR_ONLY_METHODS:
+            if not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0]):
+                return True
+    return False

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from losslint.core.names import ImportTable, dotted_name
+from losslint.core.walk import children
 
 
 @dataclass(eq=False)
@@ -64,7 +65,7 @@ class LossSink:
     order: int
 
 
-class ModuleIndex(cst.CSTVisitor):
+class ModuleIndex:
     def __init__(self) -> None:
         self.imports = ImportTable()
         self.functions: list[FunctionInfo] = []
@@ -251,25 +252,22 @@ def _bound_names(target: cst.BaseExpression) -> set[str]:
     return set()
 
 
-class _NameCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        name = dotted_name(node)
-        if name is not None and name.startswith("self."):
-            self.names.add(".".join(name.split(".")[:2]))
-            return False
-        return True
-
-
 def _used_names(node: cst.CSTNode) -> set[str]:
-    collector = _NameCollector()
-    node.visit(collector)
-    return collector.names
+    """Names read by an expression; ``self.x`` counts as one name."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+            continue
+        if isinstance(current, cst.Attribute):
+            dotted = dotted_name(current)
+            if dotted is not None and dotted.startswith("self."):
+                names.add(".".join(dotted.split(".")[:2]))
+                continue
+        stack.extend(children(current))
+    return names
 
 
 used_names = _used_names

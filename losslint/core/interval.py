@@ -124,6 +124,9 @@ class Interval:
 
     def __truediv__(self, other: Interval) -> Interval:
         if other.may_be_zero or (other.lo < 0 < other.hi):
+            # Signs still hold where the divisor keeps its sign: positive / [0, ...) is in (0, inf].
+            if other.is_nonnegative and self.is_positive:
+                return POSITIVE
             return UNKNOWN
         return self * other.reciprocal()
 

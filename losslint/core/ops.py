@@ -8,7 +8,7 @@ a row of ``OPS``, not code. Spellings are normalized qualified names (see ``name
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,11 @@ class Op:
     methods: tuple[str, ...] = ()
     # Where the op is defined: "positive" (> 0), "nonnegative" (>= 0), "unit" ([-1, 1]) or None.
     domain: str | None = None
+    # A result range that does not depend on the argument: "unit" ([0, 1]: sigmoid and softmax
+    # saturate in float), "symmetric_unit" ([-1, 1]), "positive" (> 0), "nonnegative" (>= 0),
+    # "at_least_one" ([1, inf)). None: computed from the argument (see ranges.py).
+    result: str | None = None
     differentiable: bool = True
-    # Keyword names of the axis argument, per framework family, used when fixes carry it over.
-    notes: dict = field(default_factory=dict, compare=False)
 
 
 def _spell(name: str, *extra: str, torch=True, tf=True, keras=True, np=True, math=False, jnp=True):
@@ -49,7 +51,7 @@ OPS: dict[str, Op] = {
         Op("log2", _spell("log2", math=True), ("log2",), domain="positive"),
         Op("log10", _spell("log10", math=True), ("log10",), domain="positive"),
         Op("log1p", _spell("log1p", math=True), ("log1p",)),
-        Op("exp", _spell("exp", math=True), ("exp",)),
+        Op("exp", _spell("exp", math=True), ("exp",), result="positive"),
         Op("expm1", _spell("expm1", math=True), ("expm1",)),
         Op("sqrt", _spell("sqrt", math=True), ("sqrt",), domain="nonnegative"),
         Op("rsqrt", ("torch.rsqrt", "tf.math.rsqrt", "tf.rsqrt", "keras.ops.rsqrt"), ("rsqrt",),
@@ -58,12 +60,13 @@ OPS: dict[str, Op] = {
         Op("square", _spell("square"), ("square",)),
         Op("sigmoid", ("torch.sigmoid", "torch.special.expit", "F.sigmoid", "tf.sigmoid",
                        "tf.math.sigmoid", "tf.nn.sigmoid", "keras.ops.sigmoid", "K.sigmoid",
-                       "keras.activations.sigmoid", "jax.nn.sigmoid"), ("sigmoid",)),
+                       "keras.activations.sigmoid", "jax.nn.sigmoid"), ("sigmoid",), result="unit"),
         Op("softmax", ("torch.softmax", "torch.special.softmax", "F.softmax", "tf.nn.softmax",
                        "tf.math.softmax", "keras.ops.softmax", "K.softmax",
-                       "keras.activations.softmax", "jax.nn.softmax"), ("softmax",)),
+                       "keras.activations.softmax", "jax.nn.softmax"), ("softmax",), result="unit"),
         Op("softplus", ("F.softplus", "tf.math.softplus", "tf.nn.softplus", "keras.ops.softplus",
-                        "K.softplus", "keras.activations.softplus", "jax.nn.softplus"), ("softplus",)),
+                        "K.softplus", "keras.activations.softplus", "jax.nn.softplus"), ("softplus",),
+           result="positive"),
         Op("clamp", ("torch.clamp", "torch.clip", "np.clip", "jnp.clip", "keras.ops.clip", "K.clip",
                      "tf.clip_by_value"), ("clamp", "clip")),
         Op("clamp_min", ("torch.clamp_min",), ("clamp_min",)),
@@ -77,7 +80,21 @@ OPS: dict[str, Op] = {
                    "np.sum", "jnp.sum"), ("sum",)),
         Op("where", ("torch.where", "tf.where", "keras.ops.where", "K.switch", "np.where", "jnp.where"),
            ("where",)),
-        Op("tanh", _spell("tanh", "F.tanh", math=True), ("tanh",)),
+        Op("tanh", _spell("tanh", "F.tanh", math=True), ("tanh",), result="symmetric_unit"),
+        Op("cosh", _spell("cosh", math=True), ("cosh",), result="at_least_one"),
+        Op("sin", _spell("sin", math=True), ("sin",), result="symmetric_unit"),
+        Op("cos", _spell("cos", math=True), ("cos",), result="symmetric_unit"),
+        Op("erf", _spell("erf", "torch.special.erf", math=True), ("erf",), result="symmetric_unit"),
+        Op("norm", ("torch.norm", "torch.linalg.norm", "torch.linalg.vector_norm", "tf.norm", "tf.linalg.norm",
+                    "keras.ops.norm", "np.linalg.norm", "jnp.linalg.norm"), ("norm",), result="nonnegative"),
+        Op("std", ("torch.std", "tf.math.reduce_std", "keras.ops.std", "K.std", "np.std", "jnp.std"), ("std",),
+           result="nonnegative"),
+        Op("var", ("torch.var", "tf.math.reduce_variance", "keras.ops.var", "K.var", "np.var", "jnp.var"),
+           ("var",), result="nonnegative"),
+        Op("max", ("torch.amax", "tf.reduce_max", "tf.math.reduce_max", "keras.ops.max", "K.max", "np.max",
+                   "np.amax", "jnp.max"), ("amax",)),
+        Op("min", ("torch.amin", "tf.reduce_min", "tf.math.reduce_min", "keras.ops.min", "K.min", "np.min",
+                   "np.amin", "jnp.min"), ("amin",)),
         Op("relu", ("torch.relu", "F.relu", "tf.nn.relu", "keras.ops.relu", "K.relu",
                     "keras.activations.relu", "jax.nn.relu"), ("relu",)),
         Op("epsilon", ("K.epsilon", "keras.config.epsilon")),

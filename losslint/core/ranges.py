@@ -5,6 +5,7 @@ return values of same-module helpers."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -14,6 +15,7 @@ from losslint.core.index import FunctionInfo, ModuleIndex
 from losslint.core.interval import (INF, NONNEGATIVE, POSITIVE, SYMMETRIC_UNIT, UNIT, UNKNOWN,
                                     Interval)
 from losslint.core.names import ImportTable, dotted_name
+from losslint.core.walk import children
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +56,15 @@ FINFO = {  # (eps, tiny) per dtype spelling; float32 when the dtype is not spell
     "float64": (2.220446049250313e-16, 2.2250738585072014e-308), "double": (2.220446049250313e-16, 2.2250738585072014e-308),
     "float32": (1.1920928955078125e-07, 1.1754943508222875e-38),
 }
+
+
+# A value named like an eps is one: the author put it there to keep something away from zero.
+EPS_NAME = re.compile(r"^_*(eps|epsilon|tiny|small_val|small_value|smooth|get_eps|get_epsilon)(_\w+)?$|^\w*_(eps|epsilon)$",
+                      re.IGNORECASE)
+EPS_LIKE = Interval(0.0, 1.0, False, True)
+
+RESULT_RANGES = {"unit": UNIT, "symmetric_unit": SYMMETRIC_UNIT, "positive": POSITIVE,
+                 "nonnegative": NONNEGATIVE, "at_least_one": Interval(1.0, INF, True, False)}
 
 
 class RangeAnalysis:
@@ -181,6 +192,8 @@ class RangeAnalysis:
                 return inner
             if isinstance(node.operator, cst.Not):
                 return UNIT
+            if isinstance(node.operator, cst.BitInvert) and inner.lo >= 0 and inner.hi <= 1:
+                return UNIT  # ~mask
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
             return self._binary(node, env, function, deeper)
@@ -191,12 +204,38 @@ class RangeAnalysis:
         if isinstance(node, cst.Subscript):
             if self._is_shape(node.value):
                 return Interval(1.0, INF, True, False)
-            return self.range(node.value, env, function, deeper)
+            value = self.range(node.value, env, function, deeper)
+            return self._masked(node, value, env, function, deeper)
         if isinstance(node, cst.IfExp):
             return self.range(node.body, env, function, deeper).join(self.range(node.orelse, env, function, deeper))
         if isinstance(node, cst.Comparison):
             return UNIT
         return UNKNOWN
+
+    def _masked(self, node: cst.Subscript, value: Interval, env: Env, function, depth: int) -> Interval:
+        """``x[x != 0]``, ``x[x > t]`` (also through a mask variable) select the values that pass."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return value
+        mask = node.slice[0].slice.value
+        if isinstance(mask, cst.Name) and mask.value in env and len(env[mask.value]) == 1 \
+                and env[mask.value][0] is not OUTER:
+            mask = env[mask.value][0].value
+        if not isinstance(mask, cst.Comparison) or len(mask.comparisons) != 1:
+            return value
+        comparison = mask.comparisons[0]
+        if not mask.left.deep_equals(node.value):
+            return value
+        bound = self.range(comparison.comparator, env, function, depth)
+        if not bound.is_constant:
+            return value
+        if isinstance(comparison.operator, cst.GreaterThan):
+            return value.clamp(Interval(bound.lo, INF, False, False), None)
+        if isinstance(comparison.operator, cst.GreaterThanEqual):
+            return value.clamp(Interval(bound.lo, INF, True, False), None)
+        if isinstance(comparison.operator, cst.NotEqual) and bound.lo == 0:
+            # The author excluded zero on purpose: taken as the guard it is meant to be.
+            return Interval(0.0, max(value.hi, 1.0), False, value.hi_closed)
+        return value
 
     def _binary(self, node: cst.BinaryOperation, env: Env, function, depth: int) -> Interval:
         op = node.operator
@@ -235,6 +274,12 @@ class RangeAnalysis:
         return self._outer(name, function, depth)
 
     def _outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
+        found = self._resolve_outer(name, function, depth)
+        if found == UNKNOWN and EPS_NAME.match(name.split(".")[-1]):
+            return EPS_LIKE
+        return found
+
+    def _resolve_outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
         qualified = self.imports.qualify(cst.parse_expression(name)) if "." in name else None
         constant = NAMED_CONSTANTS.get(qualified or name)
         if constant is not None:
@@ -319,14 +364,8 @@ class RangeAnalysis:
             return Interval.const(1e-7)
         if x is None:
             return UNKNOWN
-        if op in ("sigmoid", "softmax"):
-            return UNIT
-        if op == "softplus":
-            return POSITIVE
-        if op == "tanh":
-            return SYMMETRIC_UNIT
-        if op == "exp":
-            return POSITIVE
+        if meaning.op.result is not None:
+            return RESULT_RANGES[meaning.op.result]
         if op == "expm1":
             return NONNEGATIVE if x.is_nonnegative else Interval(-1.0, INF, True, False)
         if op in ("abs",):
@@ -355,7 +394,7 @@ class RangeAnalysis:
             if other is None:
                 return UNKNOWN
             return x.maximum(other) if op == "maximum" else x.minimum(other)
-        if op == "mean":
+        if op in ("mean", "max", "min"):
             return x
         if op == "sum":
             if x.is_positive:
@@ -384,10 +423,16 @@ class RangeAnalysis:
         if method in VALUE_KEEPING_METHODS and qualified is None:
             return self.range(node.func.value, env, function, depth)
         tail = name.split(".")[-1]
+        if EPS_NAME.match(tail):  # ``c_f.small_val(dtype)``, ``get_eps()``
+            return EPS_LIKE
         if tail in ("ones", "ones_like"):
             return Interval.const(1.0)
         if tail in ("zeros", "zeros_like"):
             return Interval.const(0.0)
+        if tail in ("eye", "rand", "rand_like", "bernoulli") and qualified is not None:
+            return UNIT
+        if tail == "clone" and operands:
+            return self.range(operands[0], env, function, depth)
         if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
             return self._helper_result(dotted_name(node.func), function, depth)
         return UNKNOWN
@@ -412,10 +457,8 @@ class RangeAnalysis:
 
     def returns_of(self, helper: FunctionInfo) -> list[tuple[cst.BaseExpression, Env]]:
         if helper not in self._returns:
-            collector = _ReturnCollector()
-            helper.node.body.visit(collector)
             self._returns[helper] = [(r.value, self.env_before(helper, statement))
-                                     for r, statement in collector.returns if r.value is not None]
+                                     for r, statement in _returns(helper.node.body) if r.value is not None]
         return self._returns[helper]
 
     # -- guards -------------------------------------------------------------------------------
@@ -440,25 +483,21 @@ class RangeAnalysis:
         return False
 
 
-class _ReturnCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.returns: list[tuple[cst.Return, cst.CSTNode]] = []
-        self._statement: list[cst.CSTNode] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._statement.append(node)
-
-    def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine) -> None:
-        self._statement.pop()
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self.returns.append((node, self._statement[-1] if self._statement else None))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested def's returns are not the helper's
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+def _returns(body: cst.CSTNode) -> list[tuple[cst.Return, cst.CSTNode | None]]:
+    """The return statements of a function body (not of nested defs), with their statement lines."""
+    found = []
+    stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(body, None)]
+    while stack:
+        node, line = stack.pop()
+        if isinstance(node, cst.Return):
+            found.append((node, line))
+            continue
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(node, cst.SimpleStatementLine):
+            line = node
+        stack.extend((child, line) for child in children(node))
+    return found
 
 
 _AUG_TO_BINARY = {

@@ -9,6 +9,7 @@ import libcst as cst
 
 from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, used_names
 from losslint.core.names import dotted_name
+from losslint.core.walk import iter_nodes
 
 LOSS_NAME = re.compile(r"loss|criterion|objective", re.IGNORECASE)
 TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
@@ -122,10 +123,9 @@ class LossScopes:
         return out
 
     def _callees_in(self, statement: cst.CSTNode, cls: ClassInfo | None) -> list[FunctionInfo]:
-        collector = _CallCollector()
-        statement.visit(collector)
         out: list[FunctionInfo] = []
-        for name in collector.calls:
+        for name in _called_names(statement) | ({dotted_name(statement.func)} - {None}
+                                                 if isinstance(statement, cst.Call) else set()):
             out += self._resolve(name, cls)
         return out
 
@@ -158,11 +158,5 @@ class LossScopes:
         return False
 
 
-class _CallCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: set[str] = set()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = dotted_name(node.func)
-        if name:
-            self.calls.add(name)
+def _called_names(node: cst.CSTNode) -> set[str]:
+    return {name for n in iter_nodes(node) if isinstance(n, cst.Call) and (name := dotted_name(n.func))}

@@ -1,0 +1,98 @@
+"""A lean traversal of libcst trees.
+
+libcst's own visitor protocol rebuilds child sequences and visits every whitespace and
+punctuation node; the analysis needs neither, and that machinery costs ten times the parse. This
+walk follows only the fields that hold code and calls ``visit_<Type>``/``leave_<Type>`` methods
+named as libcst names them (a ``visit_`` that returns False skips the children).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterator
+
+import libcst as cst
+
+# Fields that hold layout, never code.
+_LAYOUT = {"lpar", "rpar", "leading_lines", "lines_after_decorators", "header", "footer", "comma",
+           "semicolon", "colon", "equal", "star", "whitespace", "newline", "default_indent",
+           "default_newline", "encoding", "has_trailing_newline", "indent", "trailing_whitespace",
+           "operator", "asynchronous", "lbracket", "rbracket", "lbrace", "rbrace", "dot", "arrow",
+           "walrus", "value_str", "prefix", "quote", "whitespace_before_colon", "star_tok"}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls)
+            if f.name not in _LAYOUT and not f.name.startswith("whitespace"))
+    return fields
+
+
+_IS_NODE: dict[type, bool] = {}
+
+
+def _is_node(cls: type) -> bool:
+    # CSTNode is an ABC: isinstance on it is slow, so the answer is cached per concrete type.
+    known = _IS_NODE.get(cls)
+    if known is None:
+        known = _IS_NODE[cls] = issubclass(cls, cst.CSTNode)
+    return known
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out = []
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        cls = type(value)
+        if cls is tuple or cls is list:
+            out.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(cls):
+            out.append(value)
+    return out
+
+
+class _Handlers:
+    """``visit_X``/``leave_X`` methods of a visitor, looked up once per node type."""
+
+    def __init__(self, visitor) -> None:
+        self.visitor = visitor
+        self.visits: dict[type, object] = {}
+        self.leaves: dict[type, object] = {}
+
+    def visit(self, cls: type):
+        if cls not in self.visits:
+            self.visits[cls] = getattr(self.visitor, f"visit_{cls.__name__}", None)
+            self.leaves[cls] = getattr(self.visitor, f"leave_{cls.__name__}", None)
+        return self.visits[cls]
+
+    def leave(self, cls: type):
+        return self.leaves[cls]
+
+
+def walk(node: cst.CSTNode, visitor) -> None:
+    _walk(node, _Handlers(visitor))
+
+
+def _walk(node: cst.CSTNode, handlers: _Handlers) -> None:
+    cls = type(node)
+    visit = handlers.visit(cls)
+    if visit is None or visit(node) is not False:
+        for child in children(node):
+            _walk(child, handlers)
+    leave = handlers.leave(cls)
+    if leave is not None:
+        leave(node)
+
+
+def iter_nodes(node: cst.CSTNode, skip_functions: bool = False) -> Iterator[cst.CSTNode]:
+    """Every code node below ``node`` (optionally not entering nested defs and lambdas)."""
+    stack = list(children(node))
+    while stack:
+        current = stack.pop()
+        yield current
+        if skip_functions and isinstance(current, (cst.FunctionDef, cst.Lambda)):
+            continue
+        stack.extend(children(current))
