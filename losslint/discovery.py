@@ -15,7 +15,7 @@ DEFAULT_EXCLUDES = frozenset({".git", ".hg", ".svn", ".venv", "venv", "build", "
 def _gitignore(folder: Path) -> pathspec.PathSpec | None:
     path = folder / ".gitignore"
     try:
-        return pathspec.PathSpec.from_lines("gitwildmatch", path.read_text(encoding="utf-8", errors="replace").splitlines())
+        return pathspec.GitIgnoreSpec.from_lines(path.read_text(encoding="utf-8", errors="replace").splitlines())
     except OSError:
         return None
 
@@ -77,7 +77,7 @@ def _walk(folder: Path, specs, excluded) -> Iterator[Path]:
 def exclusion(patterns: tuple[str, ...], root: Path) -> Callable[[Path], bool]:
     if not patterns:
         return lambda path: False
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
 
     def excluded(path: Path) -> bool:
         try:

@@ -152,6 +152,8 @@ class ImportTable:
             op = METHOD_OPS.get(func.attr.value)
             if op is None or not looks_like_tensor_receiver(func.value, self):
                 return None
+            if op.unary and any(arg.keyword is None for arg in call.args):
+                return None  # ``x.log()`` has no operand; ``obj.log(msg)`` is something else
             return CallMeaning(op, "tensor", "." + func.attr.value, receiver=func.value)
         return None
 

@@ -25,6 +25,15 @@ class Op:
     result: str | None = None
     differentiable: bool = True
 
+    @property
+    def unary(self) -> bool:
+        """Elementwise with one operand: its method form takes no positional argument."""
+        return self.name in UNARY
+
+
+UNARY = frozenset({"log", "log2", "log10", "log1p", "exp", "expm1", "sqrt", "rsqrt", "abs", "square", "sigmoid",
+                   "softplus", "tanh", "cosh", "sin", "cos", "erf", "relu"})
+
 
 def _spell(name: str, *extra: str, torch=True, tf=True, keras=True, np=True, math=False, jnp=True):
     """The usual spellings of an elementwise op named ``name`` in every framework."""

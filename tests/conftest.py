@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from losslint.engine import Settings, fix_source, lint_source
+from losslint.rules import all_rules
+
+ALL_CODES = frozenset(all_rules())
+
+
+def lint(code: str, codes=ALL_CODES, filename: str = "example.py"):
+    source = textwrap.dedent(code).lstrip("\n").encode()
+    return lint_source(source, filename, Settings(codes=frozenset(codes)), with_edits=True).diagnostics
+
+
+def fix(code: str, codes=ALL_CODES, unsafe: bool = False) -> str:
+    source = textwrap.dedent(code).lstrip("\n").encode()
+    result = fix_source(source, "example.py", Settings(codes=frozenset(codes)), unsafe=unsafe)
+    return (result.fixed if result.fixed is not None else source).decode()
+
+
+@pytest.fixture
+def run_lint():
+    return lint

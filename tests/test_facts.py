@@ -1,0 +1,270 @@
+"""The core facts on their own: intervals, value ranges, names, loss scopes."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import libcst as cst
+import pytest
+
+from losslint.core.facts import FileFacts
+from losslint.core.interval import NONNEGATIVE, POSITIVE, UNIT, UNKNOWN, Interval
+from losslint.core.walk import iter_nodes, walk
+
+
+def facts_at(code: str, marker: str = "probe"):
+    """The facts with the traversal stopped at the call ``probe(expr)``; returns (facts, expr)."""
+    source = textwrap.dedent(code)
+    module = cst.parse_module(source)
+    facts = FileFacts(module, source)
+    found = {}
+
+    class Stop(Exception):
+        pass
+
+    class Probe:
+        def visit_Call(self, node):
+            if isinstance(node.func, cst.Name) and node.func.value == marker:
+                found["expr"] = node.args[0].value
+                raise Stop
+
+    class Both:
+        def __getattr__(self, name):
+            probe = getattr(Probe(), name, None)
+            if name.startswith("visit_"):
+                def visit(node):
+                    facts.enter(node)
+                    if probe:
+                        probe(node)
+                return visit
+            if name.startswith("leave_"):
+                return facts.leave
+            raise AttributeError(name)
+    try:
+        walk(module, Both())
+    except Stop:
+        pass
+    return facts, found["expr"]
+
+
+def range_of(code: str) -> Interval:
+    facts, expr = facts_at(code)
+    return facts.range(expr)
+
+
+# -- intervals -------------------------------------------------------------------------------------
+def test_interval_arithmetic():
+    c = Interval.const
+    assert UNIT.clamp(c(1e-7), None) == Interval(1e-7, 1, True, True)
+    assert c(1) - UNIT == UNIT
+    assert (NONNEGATIVE + c(1e-7)).is_positive
+    assert UNKNOWN.square() == NONNEGATIVE
+    assert (POSITIVE / POSITIVE).is_positive
+    assert (POSITIVE / NONNEGATIVE).is_positive  # x / 0 is +inf, never <= 0
+    assert (NONNEGATIVE / NONNEGATIVE) == UNKNOWN  # 0 / 0 is NaN
+    assert Interval(-1, 1, True, True).may_reach_unit
+    assert not Interval(-1, 1, False, False).may_reach_unit
+    assert UNIT.may_be_zero and not POSITIVE.may_be_zero
+
+
+# -- ranges through code --------------------------------------------------------------------------
+@pytest.mark.parametrize("code, expected", [
+    ("import torch\nprobe(torch.sigmoid(x))", UNIT),
+    ("import torch\nprobe(x.clamp(min=1e-7))", Interval(1e-7, math.inf, True, False)),
+    ("import torch\nprobe(torch.clamp(x, 1e-6, 1.0))", Interval(1e-6, 1.0, True, True)),
+    ("import tensorflow as tf\nprobe(tf.clip_by_value(x, 1e-7, 1.0))", Interval(1e-7, 1.0, True, True)),
+    ("import tensorflow as tf\nprobe(tf.maximum(x, 1e-7))", Interval(1e-7, math.inf, True, False)),
+    ("import torch.nn.functional as F\nprobe(F.softplus(x))", POSITIVE),
+    ("import keras\nprobe(keras.ops.exp(x))", POSITIVE),
+    ("import torch\nprobe(1 - torch.sigmoid(x))", UNIT),
+    ("import torch\nprobe(torch.abs(x) + 1e-6)", Interval(1e-6, math.inf, True, False)),
+    ("import torch\nprobe(x ** 2)", NONNEGATIVE),
+    ("import torch\nprobe(x * x)", NONNEGATIVE),
+    ("import torch\nprobe(torch.sigmoid(x).sum())", NONNEGATIVE),
+    ("from tensorflow.keras import backend as K\nprobe(K.epsilon())", Interval.const(1e-7)),
+    ("import torch\nprobe(torch.finfo(torch.float16).eps)", Interval.const(9.765625e-04)),
+    ("import torch\nprobe(torch.where(c, torch.exp(x), 1.0))", POSITIVE),
+    ("probe(x)", UNKNOWN),
+])
+def test_range_of_expressions(code, expected):
+    assert range_of(code) == expected
+
+
+def test_range_follows_local_assignments():
+    assert range_of("""
+        import torch
+        def f(x):
+            p = torch.sigmoid(x)
+            q = p.clamp(min=1e-6)
+            probe(q)
+    """).is_positive
+
+
+def test_range_is_flow_sensitive():
+    assert not range_of("""
+        import torch
+        def f(x):
+            q = x.clamp(min=1e-6)
+            q = q - 1
+            probe(q)
+    """).is_positive
+
+
+def test_range_joins_branches():
+    value = range_of("""
+        import torch
+        def f(x, flag):
+            if flag:
+                q = torch.sigmoid(x)
+            else:
+                q = torch.exp(x)
+            probe(q)
+    """)
+    assert value == NONNEGATIVE
+
+
+def test_range_of_default_argument_module_constant_and_init_attribute():
+    assert range_of("def f(x, eps=1e-6):\n    probe(eps)") == Interval.const(1e-6)
+    assert range_of("EPS = 1e-8\ndef f(x):\n    probe(EPS)") == Interval.const(1e-8)
+    assert range_of("""
+        class L:
+            def __init__(self, eps=1e-5):
+                self.eps = eps
+            def forward(self, x):
+                probe(self.eps)
+    """) == Interval.const(1e-5)
+
+
+def test_range_of_same_module_helper():
+    assert range_of("""
+        import torch
+        def safe(x):
+            return x.clamp(min=1e-7)
+        def f(x):
+            probe(safe(x))
+    """).is_positive
+
+
+def test_masked_selection_excludes_zero():
+    assert range_of("""
+        import torch
+        def f(x):
+            s = torch.sigmoid(x).sum(dim=1)
+            nz = s != 0
+            probe(s[nz])
+    """).is_positive
+
+
+def test_eps_guard_recognised_through_names():
+    facts, expr = facts_at("""
+        import torch
+        def f(p):
+            q = p + 1e-7
+            probe(q)
+    """)
+    assert facts.is_eps_guarded(expr)
+    facts, expr = facts_at("def f(p):\n    probe(1 - p)")
+    assert not facts.is_eps_guarded(expr)
+
+
+# -- names ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("code, op, framework", [
+    ("import torch\nprobe(torch.log(x))", "log", "torch"),
+    ("import torch as th\nprobe(th.special.log1p(x))", "log1p", "torch"),
+    ("import torch.nn.functional as F\nprobe(F.softplus(x))", "softplus", "torch"),
+    ("from torch import log\nprobe(log(x))", "log", "torch"),
+    ("import tensorflow as tf\nprobe(tf.math.log(x))", "log", "tf"),
+    ("import tensorflow as tf\nprobe(tf.keras.backend.log(x))", "log", "keras"),
+    ("from tensorflow.keras import backend as K\nprobe(K.log(x))", "log", "keras"),
+    ("from keras import ops\nprobe(ops.log(x))", "log", "keras"),
+    ("import numpy as np\nprobe(np.log(x))", "log", "numpy"),
+    ("probe(tf.math.log(x))", "log", "tf"),  # a snippet: the conventional alias
+    ("probe(x.log())", "log", "tensor"),
+    ("probe((1 + x).log1p())", "log1p", "tensor"),
+])
+def test_names_resolve_to_canonical_ops(code, op, framework):
+    facts, expr = facts_at(code)
+    meaning = facts.meaning(expr)
+    assert (meaning.op.name, meaning.framework) == (op, framework)
+
+
+@pytest.mark.parametrize("code", [
+    "probe(self.log('loss', x))",
+    "probe(logger.log(x))",
+    "import math as np\nprobe(np.foo(x))",
+    "tf = object()\nprobe(tf.math.log(x))",  # bound locally: not tensorflow
+    "import torch\nprobe(torch.nn.Linear(3, 4))",
+])
+def test_names_that_are_not_ops(code):
+    facts, expr = facts_at(code)
+    assert facts.meaning(expr) is None
+
+
+# -- loss scopes ------------------------------------------------------------------------------------
+def loss_functions(code: str) -> set[str]:
+    facts = FileFacts(cst.parse_module(textwrap.dedent(code)), textwrap.dedent(code))
+    return {f.qualname for f in facts.scopes.functions}
+
+
+def test_scope_by_name_and_class():
+    assert loss_functions("""
+        import torch.nn as nn
+        import keras
+        def dice_loss(a, b): pass
+        def my_criterion(a, b): pass
+        def train_step(a): pass
+        class FocalLoss(nn.Module):
+            def forward(self, x): pass
+            def extra(self): pass
+        class Net(nn.Module):
+            def forward(self, x): pass
+        class Custom(keras.losses.Loss):
+            def call(self, y_true, y_pred): pass
+    """) == {"dice_loss", "my_criterion", "FocalLoss.forward", "Custom.call"}
+
+
+def test_scope_by_use():
+    assert loss_functions("""
+        import tensorflow as tf
+        def custom(y_true, y_pred): return helper(y_pred)
+        def helper(v): return v
+        def other(a, b): pass
+        def third(a, b): pass
+        def fourth(a): pass
+        model.compile(optimizer="adam", loss=custom)
+        loss_fn = other
+        out = third(x, y)
+        out.backward()
+    """) == {"custom", "helper", "other", "third"}
+
+
+def test_scope_of_statements_before_backward_and_tape():
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        def train(x, y):
+            logits = model(x)
+            unrelated = 3
+            loss = tf.reduce_mean(logits - y)
+            loss.backward()
+        def step(x):
+            with tf.GradientTape() as tape:
+                value = tf.reduce_sum(model(x))
+            return tape.gradient(value, model.trainable_variables)
+    """)
+    facts = FileFacts(cst.parse_module(source), source)
+    lines = {cst.Module([]).code_for_node(s).strip() for s in facts.scopes.statements}
+    assert lines == {"logits = model(x)", "loss = tf.reduce_mean(logits - y)",
+                     "value = tf.reduce_sum(model(x))"}
+
+
+def test_scope_from_config_patterns():
+    source = "def kl_term(a, b): pass\ndef other(a): pass\n"
+    facts = FileFacts(cst.parse_module(source), source, ("kl_*",))
+    assert {f.name for f in facts.scopes.functions} == {"kl_term"}
+
+
+def test_walk_skips_layout_nodes():
+    module = cst.parse_module("x = (a  +  b)  # c\n")
+    kinds = {type(n).__name__ for n in iter_nodes(module)}
+    assert "SimpleWhitespace" not in kinds and "BinaryOperation" in kinds
