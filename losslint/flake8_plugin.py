@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from losslint import __version__
+from pathlib import Path
+
+from losslint.config import ConfigError, nearest
 from losslint.engine import Settings, lint_source
-from losslint.rules import all_rules
 
 
 class LosslintChecker:
@@ -19,8 +21,12 @@ class LosslintChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines).encode("utf-8")
-        # flake8 applies its own select/ignore/noqa on top: run every rule here.
-        settings = Settings(codes=frozenset(all_rules()))
+        # [tool.losslint] decides which rules run; flake8 applies its own select/ignore/noqa on top.
+        path = Path(self.filename)
+        try:
+            settings = nearest(path.resolve().parent).settings_for(path)
+        except ConfigError:
+            settings = Settings()
         result = lint_source(source, self.filename, settings)
         for d in result.diagnostics:
             if d.code == "LL000":

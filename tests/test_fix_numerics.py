@@ -1,0 +1,123 @@
+"""Fixes are proven with the real frameworks on the CPU: safe fixes keep the values, LL201's clamp
+removes the inf/NaN from the loss and its gradient, LL501's rewrite lets the gradient through."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+import types
+
+import numpy as np
+import pytest
+
+from losslint.rules import all_rules
+from losslint.rulespec import load_specs
+from tests.conftest import fix
+
+torch = pytest.importorskip("torch")
+tf = pytest.importorskip("tensorflow")
+
+# Keras 2's ``keras.backend`` math (K.log, K.sum...) is gone from Keras 3; the examples that use it
+# run against the same functions spelled in TensorFlow.
+K_SHIM = types.SimpleNamespace(log=tf.math.log, sum=tf.reduce_sum, maximum=tf.maximum, epsilon=lambda: 1e-7)
+
+
+def loss_callable(code: str):
+    """The example's loss: its last top-level function, or an instance of its last class."""
+    namespace: dict = {"__name__": "example", "K": K_SHIM}
+    code = code.replace("from tensorflow.keras import backend as K\n", "")
+    exec(compile(textwrap.dedent(code), "<example>", "exec"), namespace)
+    own = [v for v in namespace.values()
+           if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == "example"]
+    target = own[-1]
+    return target() if inspect.isclass(target) else target
+
+
+def torch_run(f, *arrays):
+    inputs = [torch.tensor(a, dtype=torch.float32, requires_grad=True) for a in arrays]
+    loss = f(*inputs)
+    loss = loss.sum() if loss.dim() else loss
+    loss.backward()
+    return loss.detach().numpy(), [i.grad for i in inputs]
+
+
+def tf_run(f, *arrays):
+    inputs = [tf.Variable(np.asarray(a, dtype=np.float32)) for a in arrays]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(f(*inputs))
+    grads = tape.gradient(loss, inputs)
+    return loss.numpy(), [None if g is None else g.numpy() for g in grads]
+
+
+def finite(loss, grads) -> bool:
+    arrays = [np.asarray(loss)] + [np.asarray(g) for g in grads if g is not None]
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+rng = np.random.default_rng(0)
+PROB = np.array([[0.2, 0.8], [0.6, 0.4]])
+# (code, example index) -> framework, ordinary inputs, edge inputs
+CASES = {
+    ("LL201", 0): ("torch", ([0.3, -1.2, 2.0], [1.0, 0.0, 1.0]), ([100.0, -100.0, 0.5], [1.0, 0.0, 1.0])),
+    ("LL201", 1): ("torch", (PROB, PROB[::-1].copy()), ([[0.0, 1.0]], [[0.5, 0.5]])),
+    ("LL201", 2): ("tf", ([1.0, 0.0], [0.7, 0.2]), ([1.0, 0.0], [0.0, 1.0])),
+    ("LL201", 3): ("tf", ([[0.0, 1.0]], [[0.3, 1.5]]), ([[0.0, 1.0]], [[200.0, -200.0]])),
+    ("LL201", 4): ("tf", (PROB, PROB[::-1].copy()), ([[0.0, 1.0]], [[0.5, 0.5]])),
+    ("LL211", 0): ("torch", (np.abs(rng.normal(size=64)) * np.logspace(-9, 6, 64),), None),
+    ("LL211", 1): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)) * 1e3), None),
+    ("LL211", 2): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
+    ("LL211", 3): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
+    ("LL501", 0): ("torch", (rng.normal(size=8), rng.integers(0, 2, size=8).astype(float)), None),
+    ("LL501", 1): ("torch", (rng.random((4, 5)), rng.random((4, 1))), None),
+    ("LL501", 2): ("tf", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), None),
+    ("LL501", 3): ("tf", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), None),
+}
+SPECS = load_specs()
+
+
+def fixed_examples():
+    for code, spec in SPECS.items():
+        for i, example in enumerate(spec.examples):
+            if example.fixed:
+                yield code, i, example
+
+
+def test_every_fix_example_has_a_numeric_case():
+    assert {(code, i) for code, i, _ in fixed_examples()} == set(CASES)
+
+
+@pytest.mark.parametrize("code, index, example", list(fixed_examples()), ids=lambda v: str(v)[:12])
+def test_fix_numerics(code, index, example):
+    framework, ordinary, edge = CASES[(code, index)]
+    assert example.framework in (("torch",) if framework == "torch" else ("tf", "keras"))
+    run = torch_run if framework == "torch" else tf_run
+    original, fixed = loss_callable(example.code), loss_callable(example.fixed)
+    rule = all_rules()[code]
+    if code == "LL501":
+        _check_gradient_restored(framework, original, fixed, ordinary)
+        return
+    loss_before, grads_before = run(original, *ordinary)
+    loss_after, grads_after = run(fixed, *ordinary)
+    # Both forms agree on ordinary inputs (exactly the point of a safe fix; the clamp is inactive there).
+    np.testing.assert_allclose(loss_after, loss_before, rtol=1e-5, atol=1e-6)
+    for before, after in zip(grads_before, grads_after):
+        np.testing.assert_allclose(np.asarray(after), np.asarray(before), rtol=1e-4, atol=1e-6)
+    if rule.fix_applicability.value == "unsafe":
+        assert not finite(*run(original, *edge)), "the edge input breaks the original"
+        assert finite(*run(fixed, *edge)), "the fix removes the inf/NaN from loss and gradients"
+
+
+def _check_gradient_restored(framework, original, fixed, inputs):
+    if framework == "torch":
+        # numpy either calls the tensor's own method with numpy keywords (``t.sum(axis=...)``: TypeError)
+        # or converts it (``t.numpy()`` on a tensor that requires grad: RuntimeError).
+        with pytest.raises((TypeError, RuntimeError)):
+            torch_run(original, *inputs)
+        loss, grads = torch_run(fixed, *inputs)
+        assert finite(loss, grads) and grads[0] is not None and torch.any(grads[0] != 0)
+    else:
+        loss_before, grads_before = tf_run(original, *inputs)
+        assert all(g is None for g in grads_before), "numpy cut the loss from the tape"
+        loss, grads = tf_run(fixed, *inputs)
+        np.testing.assert_allclose(loss, loss_before, rtol=1e-5)
+        assert all(g is not None and np.any(g != 0) for g in grads)
