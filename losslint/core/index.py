@@ -162,7 +162,6 @@ class ModuleIndex:
         self.imports.bound_names |= {t for t in targets if "." not in t}
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        function = self._current()
         for target in node.targets:
             name = dotted_name(target.target)
             if name is None:
@@ -171,22 +170,21 @@ class ModuleIndex:
                 self._pending_lambda_names[node.value] = name.split(".")[-1]
             if name.split(".")[-1] in ("loss_fn", "loss_func", "loss_function", "criterion", "objective"):
                 self.named_losses.append(node.value)
-            if function is None and isinstance(target.target, cst.Name) and not self._frames:
-                self.module_constants[name] = node.value
-            if (function is not None and function.cls is not None and function.name == "__init__"
-                    and name.startswith("self.") and name.count(".") == 1):
-                function.cls.init_attributes.setdefault(name[5:], node.value)
+            self._record_value(target.target, name, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        function = self._current()
         name = dotted_name(node.target)
-        if node.value is None or name is None:
-            return
-        if function is None and isinstance(node.target, cst.Name) and not self._frames:
-            self.module_constants[name] = node.value
+        if node.value is not None and name is not None:
+            self._record_value(node.target, name, node.value)
+
+    def _record_value(self, target: cst.BaseExpression, name: str, value: cst.BaseExpression) -> None:
+        """Module constants and ``self.x = ...`` in ``__init__``: values other functions read."""
+        function = self._current()
+        if function is None and isinstance(target, cst.Name) and not self._frames:
+            self.module_constants[name] = value
         if (function is not None and function.cls is not None and function.name == "__init__"
                 and name.startswith("self.") and name.count(".") == 1):
-            function.cls.init_attributes.setdefault(name[5:], node.value)
+            function.cls.init_attributes.setdefault(name[5:], value)
 
     # -- calls ------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:

@@ -104,8 +104,9 @@ class ImportTable:
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The normalized qualified name of a dotted expression, or None when it is not imported."""
         dotted = dotted_name(node)
-        if dotted is None:
-            return None
+        return None if dotted is None else self.qualify_dotted(dotted)
+
+    def qualify_dotted(self, dotted: str) -> str | None:
         head, _, rest = dotted.partition(".")
         if head in self.aliases:
             base = self.aliases[head]

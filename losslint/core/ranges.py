@@ -280,7 +280,7 @@ class RangeAnalysis:
         return found
 
     def _resolve_outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
-        qualified = self.imports.qualify(cst.parse_expression(name)) if "." in name else None
+        qualified = self.imports.qualify_dotted(name) if "." in name else None
         constant = NAMED_CONSTANTS.get(qualified or name)
         if constant is not None:
             return Interval.const(constant)
