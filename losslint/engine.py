@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -141,8 +142,7 @@ def _diagnostics(located, module: cst.Module, filename: str, suppressions: Suppr
 
 
 def _edits_by_diff(module: cst.Module, report: Report) -> tuple[Edit, ...]:
-    import difflib
-
+    """Line edits for a fix that also adds imports: the diff of the file with this fix alone."""
     before = module.code.splitlines(keepends=True)
     after = _apply(module, [report]).code.splitlines(keepends=True)
     edits = []
@@ -240,7 +240,9 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
             break
         current = new_bytes
         applied += len(chosen)
-        rules = _wanted_rules(current, settings) or rules
+        rules = _wanted_rules(current, settings)
+        if not rules:
+            break
     result = lint_source(bom + current, filename, settings, with_edits)
     result.fixes_applied = applied
     if bom + current != source:

@@ -112,6 +112,16 @@ def test_json_output_is_shaped_like_ruffs(project):
     assert items[0]["url"].endswith("LL201.md")
 
 
+def test_json_edits_of_a_fix_that_adds_an_import(tmp_path):
+    (tmp_path / "l.py").write_text("import numpy as np\nimport torch.nn as nn\n\n\nclass SumLoss(nn.Module):\n"
+                                   "    def forward(self, x):\n        return np.sum(x, axis=1)\n")
+    item = json.loads(run(str(tmp_path / "l.py"), "--format", "json")[1])[0]
+    edits = item["fix"]["edits"]
+    assert item["code"] == "LL501" and item["fix"]["applicability"] == "unsafe"
+    assert any("import torch" in e["content"] for e in edits)
+    assert any("torch.sum(x, dim=1)" in e["content"] for e in edits)
+
+
 def test_sarif_and_github_formats(project):
     _, out, _ = run(str(project / "bad.py"), "--format", "sarif")
     sarif = json.loads(out)

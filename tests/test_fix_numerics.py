@@ -12,7 +12,6 @@ import pytest
 
 from losslint.rules import all_rules
 from losslint.rulespec import load_specs
-from tests.conftest import fix
 
 torch = pytest.importorskip("torch")
 tf = pytest.importorskip("tensorflow")
