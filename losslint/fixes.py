@@ -25,6 +25,16 @@ def spell(spelling: str, facts: FileFacts) -> tuple[cst.BaseExpression, list[Nee
         local_ops = facts.module_alias("keras.ops")
         if local_ops:
             return cst.parse_expression(f"{local_ops}.{rest[4:]}"), []
+    if root == "F":  # torch.nn.functional: its own alias, else through ``torch``, else imported as F
+        local = facts.module_alias("torch.nn.functional")
+        if local is not None:
+            return cst.parse_expression(f"{local}.{rest}"), []
+        torch_alias = facts.module_alias("torch")
+        if torch_alias is not None:
+            return cst.parse_expression(f"{torch_alias}.nn.functional.{rest}"), []
+        if "F" not in facts.imports.bound_names and _used_unimported("F", facts):
+            return cst.parse_expression(spelling), []
+        return cst.parse_expression(spelling), [NeededImport("torch.nn.functional", asname="F")]
     if root == "K":
         local = facts.module_alias("keras.backend") or facts.module_alias("tensorflow.keras.backend")
         if local is None and "K" not in facts.imports.bound_names:

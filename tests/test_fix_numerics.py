@@ -66,6 +66,13 @@ CASES = {
     ("LL211", 1): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)) * 1e3), None),
     ("LL211", 2): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
     ("LL211", 3): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
+    # Ordinary inputs: same values; edge inputs: the original overflows, softplus stays finite.
+    ("LL216", 0): ("torch", (rng.normal(size=16) * 5, rng.random(16)), ([100.0, 3.0], [1.0, 0.0])),
+    ("LL216", 1): ("torch", (rng.normal(size=16) * 5,), ([-100.0, 2.0],)),
+    ("LL216", 2): ("tf", (rng.choice([-1.0, 1.0], size=(4, 3)), rng.normal(size=(4, 3)) * 5),
+                   ([[1.0, -1.0]], [[-100.0, 2.0]])),
+    ("LL216", 3): ("tf", (rng.choice([-1.0, 1.0], size=(4, 3)), rng.normal(size=(4, 3)) * 5),
+                   ([[1.0, -1.0]], [[-100.0, 2.0]])),
     ("LL501", 0): ("torch", (rng.normal(size=8), rng.integers(0, 2, size=8).astype(float)), None),
     ("LL501", 1): ("torch", (rng.random((4, 5)), rng.random((4, 1))), None),
     ("LL501", 2): ("tf", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), None),
@@ -101,7 +108,7 @@ def test_fix_numerics(code, index, example):
     np.testing.assert_allclose(loss_after, loss_before, rtol=1e-5, atol=1e-6)
     for before, after in zip(grads_before, grads_after):
         np.testing.assert_allclose(np.asarray(after), np.asarray(before), rtol=1e-4, atol=1e-6)
-    if rule.fix_applicability.value == "unsafe":
+    if edge is not None:
         assert not finite(*run(original, *edge)), "the edge input breaks the original"
         assert finite(*run(fixed, *edge)), "the fix removes the inf/NaN from loss and gradients"
 
