@@ -12,7 +12,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from losslint.core.facts import FileFacts
-from losslint.core.walk import children
+from losslint.core.walk import children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.rules import all_rules
 from losslint.rules.base import LOSS, Rule
@@ -88,7 +88,19 @@ def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], set
     facts = FileFacts(module, source, settings.loss_patterns)
     reports: list[Report] = []
     _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
-    return reports
+    return _without_superseded(reports)
+
+
+def _without_superseded(reports: list[Report]) -> list[Report]:
+    """Drop findings that a more specific finding covers (LL216 on log(1 + exp(x)) covers LL204 on exp(x))."""
+    rules = all_rules()
+    covered: set[tuple[str, int]] = set()
+    for report in reports:
+        codes = rules[report.code].supersedes
+        if codes:
+            nodes = [report.node, *iter_nodes(report.node)]
+            covered |= {(code, id(node)) for code in codes for node in nodes}
+    return [r for r in reports if (r.code, id(r.node)) not in covered]
 
 
 def _parse(source: bytes, filename: str) -> cst.Module:

@@ -127,3 +127,28 @@ def _check_gradient_restored(framework, original, fixed, inputs):
         loss, grads = tf_run(fixed, *inputs)
         np.testing.assert_allclose(loss, loss_before, rtol=1e-5)
         assert all(g is not None and np.any(g != 0) for g in grads)
+
+
+# Rules without a fix: the bad examples really break on an outlier and are fine on ordinary inputs.
+NO_FIX_CASES = {
+    ("LL204", 0): ("tf", ([[0.1, 0.2]], [[0.3, 0.1]]), ([[0.0, 0.0]], [[100.0, 0.0]])),
+    ("LL204", 1): ("torch", ([0.3, 1.0], [0.1, 0.5]), ([10.0, 0.0], [0.0, 0.0])),
+    ("LL204", 2): ("tf", ([[0.1, 0.2]], [[0.3, 0.1]]), ([[0.0, 0.0]], [[10.0, 0.0]])),
+    ("LL204", 3): ("torch", ([0.1, -2.0],), ([5.0, 0.0],)),
+}
+
+
+def test_every_no_fix_bad_example_has_a_numeric_case():
+    expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
+                and code != "LL601" for i, e in enumerate(spec.examples) if e.kind == "bad"}
+    assert expected == set(NO_FIX_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(NO_FIX_CASES))
+def test_bad_example_breaks_on_the_edge(case):
+    framework, ordinary, edge = NO_FIX_CASES[case]
+    example = SPECS[case[0]].examples[case[1]]
+    run = torch_run if framework == "torch" else tf_run
+    f = loss_callable(example.code)
+    assert finite(*run(f, *ordinary))
+    assert not finite(*run(f, *edge))

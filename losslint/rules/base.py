@@ -23,6 +23,8 @@ class Rule:
     fix_applicability: ClassVar[Applicability | None] = None
     # A file whose text does not match cannot have a finding of this rule: it is not parsed for it.
     trigger: ClassVar[re.Pattern[bytes]] = re.compile(rb"")
+    # Codes this rule's finding replaces inside the expression it reports (one finding, the specific one).
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, facts: FileFacts, reports: list[Report]) -> None:
         self.facts = facts

@@ -21,6 +21,7 @@ class Softplus(Rule):
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
     trigger = re.compile(rb"exp")
+    supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:
         meaning = self.facts.meaning(call)
