@@ -66,6 +66,10 @@ CASES = {
     ("LL211", 1): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)) * 1e3), None),
     ("LL211", 2): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
     ("LL211", 3): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),
+    ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
+    ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
+    ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
+    ("LL212", 3): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
     # Ordinary inputs: same values; edge inputs: the original overflows, softplus stays finite.
     ("LL216", 0): ("torch", (rng.normal(size=16) * 5, rng.random(16)), ([100.0, 3.0], [1.0, 0.0])),
     ("LL216", 1): ("torch", (rng.normal(size=16) * 5,), ([-100.0, 2.0],)),
