@@ -21,7 +21,7 @@ BAD = textwrap.dedent("""\
 
 
     def bce_loss(pred, target):
-        p = torch.sigmoid(pred)
+        p = pred.clamp(max=1.0)
         return -(target * torch.log(p)).mean() + torch.log(1 + pred).mean()
 """)
 CLEAN = "import torch\n\n\ndef l1_loss(a, b):\n    return (a - b).abs().mean()\n"

@@ -44,3 +44,9 @@ def test_seeds_for_implemented_rules():
             assert hits, f"missed {e['file']}:{e['line']} {e['code']}"
     unexpected = {(name, *item) for name, items in found.items() for item in items} - explained
     assert unexpected == set()
+
+
+def test_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, rule in all_rules().items():
+        assert f"| [{code}](docs/rules/{code}.md) | {rule.name}: {rule.summary} |" in readme

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BAD = ("import torch\n\n\ndef bce_loss(pred, target):\n    p = torch.sigmoid(pred)\n"
+BAD = ("import torch\n\n\ndef bce_loss(pred, target):\n    p = pred.clamp(max=1.0)\n"
        "    return -(target * torch.log(p)).mean() + torch.log(1 + pred).mean()\n")
 
 

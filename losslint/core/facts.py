@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from losslint.core.index import FunctionInfo, ModuleIndex
+from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis
@@ -93,6 +93,29 @@ class FileFacts:
 
     def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
         return self.ranges.has_eps_guard(node, self._env(), self.function)
+
+    def producer(self, node: cst.BaseExpression, op_name: str) -> tuple[cst.Call, bool] | None:
+        """The ``op_name`` call that produced ``node``: the node itself, the one value a local name
+        was bound to, or what a same-module helper returns. The flag says whether the call can be
+        moved to where ``node`` is (its operands still mean the same there)."""
+        if isinstance(node, cst.Call) and self.op_name(node) == op_name:
+            return node, True
+        env = self._env()
+        if isinstance(node, cst.Name) and node.value in env and len(env[node.value]) == 1 \
+                and env[node.value][0] is not OUTER:
+            binding = env[node.value][0]
+            value = binding.value
+            if isinstance(value, cst.Call) and self.op_name(value) == op_name:
+                movable = all(binding.env.get(name) is env.get(name) for name in used_names(value))
+                return value, movable
+            return None
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
+            helper = next((f for f in self.index.functions if f.name == node.func.value and f.cls is None
+                           and isinstance(f.node, cst.FunctionDef)), None)
+            returns = self.ranges.returns_of(helper) if helper else []
+            if len(returns) == 1 and isinstance(returns[0][0], cst.Call) and self.op_name(returns[0][0]) == op_name:
+                return returns[0][0], False
+        return None
 
     def operands(self, call: cst.Call) -> list[cst.BaseExpression]:
         """Positional tensor operands, with a method's receiver first (``x.log()`` -> [x])."""
