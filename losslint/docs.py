@@ -68,6 +68,28 @@ def write_pages(folder: Path) -> list[Path]:
     return written
 
 
+README_START, README_END = "<!-- rules:start -->\n", "<!-- rules:end -->\n"
+
+
+def readme_table() -> str:
+    rows = ["| code | name | fix |", "|---|---|---|"]
+    for code, rule in all_rules().items():
+        fix = rule.fix_applicability.value if rule.fix_applicability else "none"
+        rows.append(f"| [{code}](docs/rules/{code}.md) | {rule.name}: {rule.summary} | {fix} |")
+    return "\n".join(rows) + "\n"
+
+
+def with_readme_table(readme: str) -> str:
+    start = readme.index(README_START) + len(README_START)
+    return readme[:start] + readme_table() + readme[readme.index(README_END):]
+
+
 if __name__ == "__main__":
-    for path in write_pages(Path(__file__).resolve().parent.parent / "docs" / "rules"):
+    root = Path(__file__).resolve().parent.parent
+    for path in write_pages(root / "docs" / "rules"):
         print(f"wrote {path}")
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if with_readme_table(text) != text:
+        readme.write_text(with_readme_table(text), encoding="utf-8")
+        print(f"wrote {readme}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from losslint.docs import generated_pages
+from losslint.docs import generated_pages, with_readme_table
 from losslint.engine import Settings, lint_source
 from losslint.rules import all_rules
 
@@ -46,7 +46,8 @@ def test_seeds_for_implemented_rules():
     assert unexpected == set()
 
 
-def test_readme_lists_every_rule():
+def test_readme_rule_table_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for code, rule in all_rules().items():
-        assert f"| [{code}](docs/rules/{code}.md) | {rule.name}: {rule.summary} |" in readme
+    assert with_readme_table(readme) == readme, "README's rule table is stale: run `python -m losslint.docs`"
+    for code in all_rules():
+        assert f"[{code}](docs/rules/{code}.md)" in readme

@@ -62,6 +62,17 @@ CASES = {
     ("LL201", 2): ("tf", ([1.0, 0.0], [0.7, 0.2]), ([1.0, 0.0], [0.0, 1.0])),
     ("LL201", 3): ("tf", ([[0.0, 1.0]], [[0.3, 0.7]]), ([[0.0, 1.0]], [[1.0, 0.0]])),
     ("LL201", 4): ("tf", (PROB, PROB[::-1].copy()), ([[0.0, 1.0]], [[0.5, 0.5]])),
+    # Identical embeddings / prediction == target: distance 0, the sqrt's gradient is NaN.
+    ("LL203", 0): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.integers(0, 2, 4).astype(float)),
+                   ([[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]], [1.0])),
+    ("LL203", 1): ("torch", (rng.normal(size=6), rng.normal(size=6)), ([0.5, 1.0], [0.5, 1.0])),
+    ("LL203", 2): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), ([[0.5, 1.0]], [[0.5, 1.0]])),
+    ("LL203", 3): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), ([[0.5, 1.0]], [[0.5, 1.0]])),
+    # Parallel vectors: cosine exactly 1, acos' gradient is inf.
+    ("LL205", 0): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), ([[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])),
+    ("LL205", 1): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), ([[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])),
+    ("LL205", 2): ("tf", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3))), ([[1.0, 0.0, 0.0]], [[2.0, 0.0, 0.0]])),
+    ("LL205", 3): ("tf", ([[0.3, 0.2]], [[0.5, 0.1]]), ([[1.0, 0.0]], [[1.0, 0.0]])),
     ("LL211", 0): ("torch", (np.abs(rng.normal(size=64)) * np.logspace(-9, 6, 64),), None),
     ("LL211", 1): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)) * 1e3), None),
     ("LL211", 2): ("tf", (np.logspace(-9, 6, 16), np.logspace(6, -9, 16)), None),

@@ -39,6 +39,7 @@ class FileFacts:
         self._functions: list[FunctionInfo] = []
         self._statements: list[cst.CSTNode] = []
         self._loss_depth = 0
+        self._no_grad_depth = 0
         self._uses_framework: dict[FunctionInfo, bool] = {}
 
     # -- traversal -----------------------------------------------------------------------------
@@ -48,6 +49,8 @@ class FileFacts:
             self._statements.append(node)
             if node in self.scopes.statements:
                 self._loss_depth += 1
+            if self._disables_gradient(node):
+                self._no_grad_depth += 1
         if cls is cst.FunctionDef or cls is cst.Lambda:
             info = self.index.function_of.get(node)
             if info is not None:
@@ -65,6 +68,28 @@ class FileFacts:
             self._statements.pop()
             if node in self.scopes.statements:
                 self._loss_depth -= 1
+            if self._disables_gradient(node):
+                self._no_grad_depth -= 1
+
+    def _disables_gradient(self, node: cst.CSTNode) -> bool:
+        """``with torch.no_grad():`` / ``inference_mode()``, or a def decorated with them."""
+        if isinstance(node, cst.With):
+            calls = [item.item for item in node.items]
+        elif isinstance(node, cst.FunctionDef):
+            calls = [d.decorator for d in node.decorators]
+        else:
+            return False
+        for call in calls:
+            target = call.func if isinstance(call, cst.Call) else call
+            qualified = self.imports.qualify(target)
+            if qualified in ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad"):
+                return True
+        return False
+
+    @property
+    def gradient_enabled(self) -> bool:
+        """False inside ``torch.no_grad()``: nothing computed there is differentiated."""
+        return self._no_grad_depth == 0
 
     @property
     def in_loss_scope(self) -> bool:

@@ -32,7 +32,7 @@ class Op:
 
 
 UNARY = frozenset({"log", "log2", "log10", "log1p", "exp", "expm1", "sqrt", "rsqrt", "abs", "square", "sigmoid",
-                   "softplus", "tanh", "cosh", "sin", "cos", "erf", "relu"})
+                   "softplus", "tanh", "cosh", "sin", "cos", "erf", "relu", "acos", "asin", "atanh"})
 
 
 def _spell(name: str, *extra: str, torch=True, tf=True, keras=True, np=True, math=False, jnp=True):
@@ -94,6 +94,14 @@ OPS: dict[str, Op] = {
         Op("sin", _spell("sin", math=True), ("sin",), result="symmetric_unit"),
         Op("cos", _spell("cos", math=True), ("cos",), result="symmetric_unit"),
         Op("erf", _spell("erf", "torch.special.erf", math=True), ("erf",), result="symmetric_unit"),
+        Op("acos", _spell("acos", "torch.arccos", "np.arccos", "keras.ops.arccos", "jnp.arccos", math=True),
+           ("acos", "arccos"), domain="unit"),
+        Op("asin", _spell("asin", "torch.arcsin", "np.arcsin", "keras.ops.arcsin", "jnp.arcsin", math=True),
+           ("asin", "arcsin"), domain="unit"),
+        Op("atanh", _spell("atanh", "torch.arctanh", "np.arctanh", "keras.ops.arctanh", "jnp.arctanh", math=True),
+           ("atanh", "arctanh"), domain="unit"),
+        Op("cosine_similarity", ("F.cosine_similarity", "torch.cosine_similarity", "keras.losses.cosine_similarity",
+                                 "keras.ops.cosine_similarity"), result="symmetric_unit"),
         Op("norm", ("torch.norm", "torch.linalg.norm", "torch.linalg.vector_norm", "tf.norm", "tf.linalg.norm",
                     "keras.ops.norm", "np.linalg.norm", "jnp.linalg.norm"), ("norm",), result="nonnegative"),
         Op("std", ("torch.std", "tf.math.reduce_std", "keras.ops.std", "K.std", "np.std", "jnp.std"), ("std",),
@@ -106,6 +114,9 @@ OPS: dict[str, Op] = {
                    "np.amin", "jnp.min"), ("amin",)),
         Op("relu", ("torch.relu", "F.relu", "tf.nn.relu", "keras.ops.relu", "K.relu",
                     "keras.activations.relu", "jax.nn.relu"), ("relu",)),
+        Op("add", ("torch.add", "tf.add", "tf.math.add", "keras.ops.add", "np.add", "jnp.add"), ("add",)),
+        Op("multiply", ("torch.mul", "torch.multiply", "tf.multiply", "tf.math.multiply", "keras.ops.multiply",
+                        "np.multiply", "jnp.multiply"), ("mul", "multiply")),
         Op("epsilon", ("K.epsilon", "keras.config.epsilon")),
         Op("finfo", ("torch.finfo", "np.finfo", "jnp.finfo")),
         Op("pow", ("torch.pow", "tf.pow", "tf.math.pow", "keras.ops.power", "K.pow", "np.power",

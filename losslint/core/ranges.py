@@ -38,7 +38,8 @@ VALUE_KEEPING_CALLS = frozenset({
     "tf.cast", "tf.reshape", "tf.squeeze", "tf.expand_dims", "tf.identity", "tf.stop_gradient",
     "tf.convert_to_tensor", "tf.constant", "keras.ops.cast", "keras.ops.reshape", "keras.ops.squeeze",
     "keras.ops.expand_dims", "keras.ops.convert_to_tensor", "keras.ops.stop_gradient", "K.cast", "K.reshape",
-    "K.flatten", "K.stop_gradient", "np.asarray", "np.array", "float",
+    "K.flatten", "K.stop_gradient", "np.asarray", "np.array", "float", "tf.transpose", "torch.transpose",
+    "keras.ops.transpose", "torch.permute",
 })
 VALUE_KEEPING_METHODS = frozenset({
     "float", "double", "half", "bfloat16", "to", "detach", "clone", "contiguous", "view", "view_as",
@@ -396,6 +397,11 @@ class RangeAnalysis:
             return x.maximum(other) if op == "maximum" else x.minimum(other)
         if op in ("mean", "max", "min"):
             return x
+        if op in ("add", "multiply"):
+            other = arg(1, "other", "y", "x2")
+            if other is None or "alpha" in kwargs:
+                return UNKNOWN
+            return x + other if op == "add" else x * other
         if op == "sum":
             if x.is_positive:
                 return POSITIVE
@@ -469,8 +475,12 @@ class RangeAnalysis:
         if isinstance(node, cst.Name) and node.value in env:
             bindings = env[node.value]
             return all(b is not OUTER and self.has_eps_guard(b.value, b.env, function, depth + 1) for b in bindings)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            for side in (node.left, node.right):
+        sides = _sum_or_product_operands(node, self.imports)
+        if sides is not None and sides[0] == "multiply":
+            # (a + eps) * (b + eps): a product of guarded factors is guarded.
+            return all(self.has_eps_guard(side, env, function, depth + 1) for side in sides[1])
+        if sides is not None and sides[0] == "add":
+            for side in sides[1]:
                 side_range = self.range(side, env, function, depth + 1)
                 if side_range.is_positive and side_range.bounded:
                     return True
@@ -504,6 +514,25 @@ _AUG_TO_BINARY = {
     cst.AddAssign: cst.Add, cst.SubtractAssign: cst.Subtract, cst.MultiplyAssign: cst.Multiply,
     cst.DivideAssign: cst.Divide, cst.PowerAssign: cst.Power,
 }
+
+
+def _sum_or_product_operands(node: cst.BaseExpression, imports: ImportTable):
+    """("add" | "multiply", operands) for ``a + b``, ``a * b``, ``torch.add(a, b)``, ``tf.multiply(a, b)``."""
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.Add):
+            return "add", (node.left, node.right)
+        if isinstance(node.operator, cst.Multiply):
+            return "multiply", (node.left, node.right)
+        return None
+    if isinstance(node, cst.Call):
+        meaning = imports.meaning(node)
+        if meaning is not None and meaning.op.name in ("add", "multiply"):
+            operands = [a.value for a in node.args if a.keyword is None]
+            if meaning.receiver is not None:
+                operands = [meaning.receiver, *operands]
+            if len(operands) == 2 and len(node.args) == len(operands) - (meaning.receiver is not None):
+                return meaning.op.name, tuple(operands)
+    return None
 
 
 def _join(a: Env, b: Env) -> Env:
