@@ -268,3 +268,24 @@ def test_walk_skips_layout_nodes():
     module = cst.parse_module("x = (a  +  b)  # c\n")
     kinds = {type(n).__name__ for n in iter_nodes(module)}
     assert "SimpleWhitespace" not in kinds and "BinaryOperation" in kinds
+
+
+def test_item_assignment_widens_the_range():
+    value = range_of("""
+        import torch
+        def f(idx):
+            counts = torch.zeros(3)
+            counts[idx] = 1
+            probe(counts)
+    """)
+    assert value == Interval(0.0, 1.0, True, True)
+
+
+def test_selection_intersects():
+    assert range_of("""
+        import torch
+        def f(x):
+            n = torch.zeros(3)
+            probe(n[n > 0])
+    """) == Interval(0.0, math.inf, False, False)
+    assert Interval(0, 1, True, True).intersect(Interval(0, math.inf, False, False)) == Interval(0, 1, False, True)

@@ -62,6 +62,12 @@ CASES = {
     ("LL201", 2): ("tf", ([1.0, 0.0], [0.7, 0.2]), ([1.0, 0.0], [0.0, 1.0])),
     ("LL201", 3): ("tf", ([[0.0, 1.0]], [[0.3, 0.7]]), ([[0.0, 1.0]], [[1.0, 0.0]])),
     ("LL201", 4): ("tf", (PROB, PROB[::-1].copy()), ([[0.0, 1.0]], [[0.5, 0.5]])),
+    # An empty mask / a batch without positives / a zero embedding: 0 / 0.
+    ("LL202", 0): ("torch", (rng.normal(size=6), rng.normal(size=6), [1.0, 0.0, 1.0, 1.0, 0.0, 1.0]),
+                   ([0.5, 1.0], [0.0, 1.0], [0.0, 0.0])),
+    ("LL202", 1): ("torch", (rng.normal(size=(3, 4)), rng.normal(size=(3, 4))), ([[0.0, 0.0]], [[1.0, 0.0]])),
+    ("LL202", 2): ("tf", ([[1.0, 0.0, 1.0]], [[0.7, 0.2, 0.4]]), ([[0.0, 0.0]], [[0.3, 0.1]])),
+    ("LL202", 3): ("tf", ([[1.0, 0.0, 1.0]], [[0.7, 0.2, 0.4]]), ([[0.0, 0.0]], [[0.3, 0.1]])),
     # Identical embeddings / prediction == target: distance 0, the sqrt's gradient is NaN.
     ("LL203", 0): ("torch", (rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), rng.integers(0, 2, 4).astype(float)),
                    ([[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]], [1.0])),

@@ -49,3 +49,62 @@ def test_clamp_to_exactly_one_still_reaches_the_pole():
         def angle_loss(cos):
             return torch.acos(torch.clamp(cos, -1, 1)).mean()
     """) == ["LL205"]
+
+
+def test_branch_conditions_rule_out_zero():
+    assert codes("""
+        import torch
+
+        def tcm_loss(pos_sims, margin):
+            s = (pos_sims.detach() <= margin).float()
+            num = ((margin - pos_sims) * s).sum()
+            den = s.sum()
+            return 0 if s.sum() == 0 else num / den
+    """) == []
+    assert codes("""
+        import torch
+
+        def tcm_loss(pos_sims, margin):
+            s = (pos_sims.detach() <= margin).float()
+            return ((margin - pos_sims) * s).sum() / s.sum()
+    """) == ["LL202"]
+
+
+def test_early_exit_rules_out_zero_afterwards():
+    body = """
+        import torch
+
+        def masked_loss(x, mask):
+            denom = torch.sum(mask)
+            {guard}
+            return (x.abs() * mask).sum() / denom
+    """
+    assert codes(body.format(guard="if denom.item() == 0:\n                return x.sum() * 0")) == []
+    assert codes(body.format(guard="if denom.item() == 0:\n                print('empty')")) == ["LL202"]
+
+
+def test_where_and_max_guards():
+    assert codes("""
+        import torch
+
+        def count_loss(x, target):
+            n = (target > 0).float().sum()
+            return x.sum() / torch.where(n > 0, n, torch.ones_like(n)) + x.sum() / max(n, 1)
+    """) == []
+
+
+def test_stabilizer_attribute_and_random_norm():
+    assert codes("""
+        import torch
+        import torch.nn as nn
+
+        class SSIMLoss(nn.Module):
+            def __init__(self, k=0.01, data_range=1.0):
+                super().__init__()
+                self.C1 = (k * data_range) ** 2
+
+            def forward(self, mu_x, mu_y):
+                slices = torch.randn(8, 4)
+                slices = slices / slices.norm(dim=0)
+                return (2 * mu_x * mu_y + self.C1) / (mu_x ** 2 + mu_y ** 2 + self.C1)
+    """) == []

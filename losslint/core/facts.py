@@ -10,7 +10,7 @@ import libcst as cst
 from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
-from losslint.core.ranges import OUTER, RangeAnalysis
+from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
 from losslint.core.walk import iter_nodes, walk
 
@@ -40,11 +40,19 @@ class FileFacts:
         self._statements: list[cst.CSTNode] = []
         self._loss_depth = 0
         self._no_grad_depth = 0
+        self._branch_facts: dict[int, tuple] = {}
+        self._assumed: list[tuple[cst.CSTNode, tuple]] = []
         self._uses_framework: dict[FunctionInfo, bool] = {}
 
     # -- traversal -----------------------------------------------------------------------------
     def enter(self, node: cst.CSTNode) -> None:
         cls = type(node)
+        if cls is cst.IfExp:
+            self._branch_facts[id(node.body)] = nonzero_facts(node.test, True)
+            self._branch_facts[id(node.orelse)] = nonzero_facts(node.test, False)
+        facts = self._branch_facts.get(id(node))
+        if facts:
+            self._assumed.append((node, facts))
         if cls in _STATEMENTS:
             self._statements.append(node)
             if node in self.scopes.statements:
@@ -60,6 +68,8 @@ class FileFacts:
 
     def leave(self, node: cst.CSTNode) -> None:
         cls = type(node)
+        if self._assumed and self._assumed[-1][0] is node:
+            self._assumed.pop()
         if (cls is cst.FunctionDef or cls is cst.Lambda) and self._functions and self._functions[-1].node is node:
             info = self._functions.pop()
             if info in self.scopes.functions:
@@ -101,7 +111,10 @@ class FileFacts:
 
     def _env(self):
         statement = self._statements[-1] if self._statements else None
-        return self.ranges.env_before(self.function, statement)
+        env = self.ranges.env_before(self.function, statement)
+        for _, facts in self._assumed:  # inside ``a if cond else b``: what cond proves
+            env = with_facts(env, facts)
+        return env
 
     # -- questions ------------------------------------------------------------------------------
     def meaning(self, call: cst.Call) -> CallMeaning | None:
@@ -196,6 +209,9 @@ class FileFacts:
             return self._tensor_like(node.left, env, function, deeper) or self._tensor_like(node.right, env, function, deeper)
         if isinstance(node, cst.UnaryOperation):
             return self._tensor_like(node.expression, env, function, deeper)
+        if isinstance(node, cst.Comparison):  # target > 0 on a tensor is a boolean tensor
+            return self._tensor_like(node.left, env, function, deeper) or any(
+                self._tensor_like(c.comparator, env, function, deeper) for c in node.comparisons)
         if isinstance(node, cst.Subscript):
             return self._tensor_like(node.value, env, function, deeper)
         if isinstance(node, cst.Attribute):
@@ -250,9 +266,12 @@ class FileFacts:
         return name is not None and self.imports.is_module_name(name.split(".")[0])
 
 
+# Methods numpy arrays do not have: calling one shows the receiver is a torch tensor.
 _TENSOR_ONLY_METHODS = frozenset({"detach", "clamp", "clamp_min", "unsqueeze", "view", "permute", "contiguous",
                                   "float", "cuda", "to", "type_as", "masked_fill", "softmax", "log_softmax",
-                                  "sigmoid", "log", "exp", "sqrt", "pow", "requires_grad_", "backward"})
+                                  "sigmoid", "log", "exp", "sqrt", "pow", "requires_grad_", "backward", "norm",
+                                  "abs", "square", "mm", "bmm", "gather", "relu", "expand", "expand_as", "log1p",
+                                  "expm1", "logsumexp", "masked_select", "add_", "mul_", "sub_", "div_", "clamp_"})
 _TENSOR_FRAMEWORK_ROOTS = frozenset({"torch", "F", "tf", "keras", "K", "jnp", "jax", "nn"})
 
 

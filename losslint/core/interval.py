@@ -168,6 +168,20 @@ class Interval:
             result = result.minimum(ceiling)
         return result
 
+    def intersect(self, other: Interval) -> Interval:
+        """The values in both; at a shared end, closed only if both are. Empty yields ``other``."""
+        if self.lo > other.lo or (self.lo == other.lo and not self.lo_closed):
+            lo, lo_closed = self.lo, self.lo_closed
+        else:
+            lo, lo_closed = other.lo, other.lo_closed
+        if self.hi < other.hi or (self.hi == other.hi and not self.hi_closed):
+            hi, hi_closed = self.hi, self.hi_closed
+        else:
+            hi, hi_closed = other.hi, other.hi_closed
+        if lo > hi or (lo == hi and not (lo_closed and hi_closed)):
+            return other
+        return Interval(lo, hi, lo_closed, hi_closed)
+
     def maximum(self, other: Interval) -> Interval:
         lo, lo_closed = _larger_end(self.lo, self.lo_closed, other.lo, other.lo_closed)
         hi, hi_closed = _larger_end(self.hi, self.hi_closed, other.hi, other.hi_closed)

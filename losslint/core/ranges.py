@@ -59,10 +59,55 @@ FINFO = {  # (eps, tiny) per dtype spelling; float32 when the dtype is not spell
 }
 
 
+NONZERO = "__nonzero__"  # env key: expressions a branch condition proved nonzero at this point
+
+
+def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpression, ...]:
+    """What a condition proves nonzero on the branch taken (``taken``) or not taken:
+    ``if n == 0: return`` -> n afterwards; ``0 if s.sum() == 0 else a / s.sum()`` -> s.sum()."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return nonzero_facts(test.expression, not taken)
+    if isinstance(test, cst.BooleanOperation):
+        both = isinstance(test.operator, cst.And) == taken  # (a and b) taken / (a or b) not taken
+        return nonzero_facts(test.left, taken) + nonzero_facts(test.right, taken) if both else ()
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        right = test.comparisons[0].comparator
+        if not (isinstance(right, (cst.Integer, cst.Float)) and right.evaluated_value == 0):
+            return ()
+        operator = type(test.comparisons[0].operator)
+        proves = (operator in (cst.NotEqual, cst.GreaterThan) and taken) or (
+            operator in (cst.Equal, cst.LessThanEqual) and not taken)
+        return (_without_item(test.left),) if proves else ()
+    if taken and isinstance(test, (cst.Name, cst.Attribute, cst.Call)):
+        return (_without_item(test),)
+    return ()
+
+
+def _without_item(node: cst.BaseExpression) -> cst.BaseExpression:
+    if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("item", "float", "int")):
+        return node.func.value
+    return node
+
+
+def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
+    return {**env, NONZERO: env.get(NONZERO, ()) + facts} if facts else env
+
+
+def _always_exits(block) -> bool:
+    body = block.body
+    last = body[-1] if body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        return isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+    return False
+
+
 # A value named like an eps is one: the author put it there to keep something away from zero.
 EPS_NAME = re.compile(r"^_*(eps|epsilon|tiny|small_val|small_value|smooth|get_eps|get_epsilon)(_\w+)?$|^\w*_(eps|epsilon)$",
                       re.IGNORECASE)
 EPS_LIKE = Interval(0.0, 1.0, False, True)
+RANDOM_DRAWS = frozenset({"randn", "randn_like", "rand", "rand_like", "normal", "uniform"})
+MASK_NAME = re.compile(r"(^|_)(mask|masks|valid)($|_)", re.IGNORECASE)
 
 RESULT_RANGES = {"unit": UNIT, "symmetric_unit": SYMMETRIC_UNIT, "positive": POSITIVE,
                  "nonnegative": NONNEGATIVE, "at_least_one": Interval(1.0, INF, True, False)}
@@ -105,13 +150,15 @@ class RangeAnalysis:
                 for small in statement.body:
                     env = self._apply(small, env)
             elif isinstance(statement, cst.If):
-                then_env = self._walk(statement.body.body, env, envs, function)
-                else_env = env
+                then_env = self._walk(statement.body.body, with_facts(env, nonzero_facts(statement.test, True)),
+                                      envs, function)
+                else_env = with_facts(env, nonzero_facts(statement.test, False))
                 if isinstance(statement.orelse, cst.If):
-                    else_env = self._walk([statement.orelse], env, envs, function)
+                    else_env = self._walk([statement.orelse], else_env, envs, function)
                 elif isinstance(statement.orelse, cst.Else):
-                    else_env = self._walk(statement.orelse.body.body, env, envs, function)
-                env = _join(then_env, else_env)
+                    else_env = self._walk(statement.orelse.body.body, else_env, envs, function)
+                # A branch that always leaves (``if n == 0: return``) does not reach what follows.
+                env = else_env if _always_exits(statement.body) else _join(then_env, else_env)
             elif isinstance(statement, (cst.For, cst.While)):
                 loop_env = dict(env)
                 if isinstance(statement, cst.For):
@@ -174,12 +221,39 @@ class RangeAnalysis:
                     for bound in _target_names(element.value):
                         new[bound] = (UNKNOWN_VALUE,)
             return new
-        return env  # ``x[i] = v`` and friends keep the bindings
+        if isinstance(target, cst.Subscript):
+            # ``x[i] = v`` changes some elements: x now holds its old values or v.
+            base = dotted_name(target.value)
+            if base is not None:
+                either = cst.IfExp(test=cst.Name("__either__"), body=cst.Name(base) if "." not in base
+                                   else cst.parse_expression(base), orelse=value)
+                return {**env, base: (Binding(either, env),)}
+        return env
 
     # -- ranges ---------------------------------------------------------------------------------
     def range(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None, depth: int = 0) -> Interval:
         if depth > MAX_DEPTH:
             return UNKNOWN
+        value = self._range(node, env, function, depth)
+        facts = env.get(NONZERO)
+        if facts and value.is_nonnegative and value.may_be_zero and self._proven_nonzero(node, facts, env):
+            return value.intersect(Interval(0.0, INF, False, False))
+        return value
+
+    def _proven_nonzero(self, node: cst.BaseExpression, facts, env: Env) -> bool:
+        candidates = [node]
+        if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] is not OUTER:
+            candidates.append(env[node.value][0].value)  # d = s.sum(); ... d is the fact's s.sum()
+        for fact in facts:
+            for candidate in candidates:
+                if candidate.deep_equals(fact):
+                    return True
+                if isinstance(fact, cst.Name) and len(env.get(fact.value, ())) == 1 \
+                        and env[fact.value][0] is not OUTER and env[fact.value][0].value.deep_equals(candidate):
+                    return True
+        return False
+
+    def _range(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None, depth: int = 0) -> Interval:
         deeper = depth + 1
         if isinstance(node, cst.Integer):
             return Interval.const(float(node.evaluated_value))
@@ -230,13 +304,40 @@ class RangeAnalysis:
         if not bound.is_constant:
             return value
         if isinstance(comparison.operator, cst.GreaterThan):
-            return value.clamp(Interval(bound.lo, INF, False, False), None)
+            return value.intersect(Interval(bound.lo, INF, False, False))
         if isinstance(comparison.operator, cst.GreaterThanEqual):
-            return value.clamp(Interval(bound.lo, INF, True, False), None)
+            return value.intersect(Interval(bound.lo, INF, True, False))
         if isinstance(comparison.operator, cst.NotEqual) and bound.lo == 0:
             # The author excluded zero on purpose: taken as the guard it is meant to be.
             return Interval(0.0, max(value.hi, 1.0), False, value.hi_closed)
         return value
+
+    def _refined(self, branch: cst.BaseExpression, value: Interval, condition: cst.BaseExpression, taken: bool,
+                 env: Env, function, depth: int) -> Interval:
+        """A where-branch only sees the values its condition lets through:
+        ``where(d > 0, d, 1)`` never yields ``d <= 0``; ``where(d == 0, 1, d)`` never yields ``d == 0``."""
+        if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1 \
+                or not condition.left.deep_equals(branch):
+            return value
+        operator = type(condition.comparisons[0].operator)
+        bound = self.range(condition.comparisons[0].comparator, env, function, depth)
+        if not bound.is_constant:
+            return value
+        c = bound.lo
+        excludes_zero = (taken and operator in (cst.GreaterThan, cst.NotEqual) and c >= 0) or (
+            not taken and operator is cst.Equal and c == 0) or (
+            not taken and operator is cst.LessThanEqual and c >= 0)
+        if excludes_zero and value.is_nonnegative:
+            return value.intersect(Interval(c, INF, False, False))
+        return value
+
+    def _is_random_draw(self, node: cst.BaseExpression, env: Env) -> bool:
+        if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] is not OUTER:
+            node = env[node.value][0].value
+        if not isinstance(node, cst.Call):
+            return False
+        qualified = self.imports.qualify(node.func) or ""
+        return qualified.split(".")[-1] in RANDOM_DRAWS and qualified.split(".")[0] in ("torch", "tf", "np", "keras")
 
     def _binary(self, node: cst.BinaryOperation, env: Env, function, depth: int) -> Interval:
         op = node.operator
@@ -310,7 +411,10 @@ class RangeAnalysis:
         return UNKNOWN
 
     def _parameter(self, param: cst.Param) -> Interval:
-        """A parameter is unknown, but a numeric default (``eps=1e-6``) states what it holds."""
+        """A parameter is unknown, but a numeric default (``eps=1e-6``) states what it holds, and a
+        mask is made of zeros and ones."""
+        if MASK_NAME.search(param.name.value):
+            return UNIT
         default = param.default
         if isinstance(default, (cst.Integer, cst.Float)) or (
                 isinstance(default, cst.UnaryOperation) and isinstance(default.expression, (cst.Integer, cst.Float))):
@@ -365,6 +469,8 @@ class RangeAnalysis:
             return Interval.const(1e-7)
         if x is None:
             return UNKNOWN
+        if op == "norm" and self._is_random_draw(operands[0], env):
+            return POSITIVE  # a random Gaussian or uniform vector is never exactly zero
         if meaning.op.result is not None:
             return RESULT_RANGES[meaning.op.result]
         if op == "expm1":
@@ -408,8 +514,11 @@ class RangeAnalysis:
             return NONNEGATIVE if x.is_nonnegative else UNKNOWN
         if op == "where":
             a, b = arg(1, "x", "input"), arg(2, "y", "other")
-            if a is None or b is None:
+            if a is None or b is None or len(operands) < 3:
                 return UNKNOWN
+            condition = operands[0]
+            a = self._refined(operands[1], a, condition, True, env, function, depth)
+            b = self._refined(operands[2], b, condition, False, env, function, depth)
             return a.join(b)
         if op == "pow":
             exponent = arg(1, "exponent", "y")
@@ -422,6 +531,9 @@ class RangeAnalysis:
         qualified = self.imports.qualify(node.func)
         name = qualified or dotted_name(node.func) or ""
         method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if name in ("max", "min") and len(operands) == 2 and not node.args[0].keyword:
+            a, b = (self.range(o, env, function, depth) for o in operands)
+            return a.maximum(b) if name == "max" else a.minimum(b)
         if name in COUNT_CALLS or (method in COUNT_METHODS and qualified is None):
             return Interval(1.0, INF, True, False)
         if name in VALUE_KEEPING_CALLS and operands:
@@ -484,6 +596,10 @@ class RangeAnalysis:
                 side_range = self.range(side, env, function, depth + 1)
                 if side_range.is_positive and side_range.bounded:
                     return True
+                # A constant kept on the object (SSIM's C1 = (K1 * L) ** 2): a stabilizer by design.
+                if (dotted_name(side) or "").startswith("self.") and side_range != UNKNOWN \
+                        and side_range.is_nonnegative:
+                    return True
                 if self.has_eps_guard(side, env, function, depth + 1):
                     return True
         if isinstance(node, cst.Call):
@@ -540,6 +656,10 @@ def _join(a: Env, b: Env) -> Env:
         return a
     out = dict(a)
     for name in set(a) | set(b):
+        if name == NONZERO:
+            kept = tuple(f for f in a.get(NONZERO, ()) if any(f is g for g in b.get(NONZERO, ())))
+            out[NONZERO] = kept
+            continue
         left = a.get(name, (OUTER,))
         right = b.get(name, (OUTER,))
         out[name] = left if left is right else tuple(dict.fromkeys(left + right))
