@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -32,8 +33,13 @@ def loss_callable(code: str):
     return target() if inspect.isclass(target) else target
 
 
+def _is_labels(a) -> bool:
+    return np.asarray(a).dtype.kind in "iu"  # class indices: integer tensors, not differentiated
+
+
 def torch_run(f, *arrays):
-    inputs = [torch.tensor(a, dtype=torch.float32, requires_grad=True) for a in arrays]
+    inputs = [torch.tensor(a, dtype=torch.long) if _is_labels(a) else
+              torch.tensor(a, dtype=torch.float32, requires_grad=True) for a in arrays]
     loss = f(*inputs)
     loss = loss.sum() if loss.dim() else loss
     loss.backward()
@@ -98,6 +104,16 @@ CASES = {
                    ([[0.5, 0.5]], [[0.0, 200.0]])),
     ("LL214", 3): ("tf", (rng.dirichlet(np.ones(5), size=3), rng.normal(size=(3, 5)) * 4),
                    ([[0.5, 0.5]], [[0.0, 200.0]])),
+    # With-logits forms: equal values and gradients on ordinary logits.
+    ("LL218", 0): ("torch", (rng.normal(size=8) * 4, rng.integers(0, 2, 8).astype(float)), None),
+    ("LL218", 1): ("torch", (rng.normal(size=8) * 4, rng.integers(0, 2, 8).astype(float)), None),
+    ("LL218", 2): ("tf", (rng.integers(0, 2, (2, 4)).astype(float), rng.normal(size=(2, 4)) * 4), None),
+    ("LL218", 3): ("tf", (rng.integers(0, 2, (2, 4)).astype(float), rng.normal(size=(2, 4)) * 4), None),
+    # Cross-entropy: inputs, then the reduction of the reference ("mean" over the batch or "sum").
+    ("LL219", 0): ("torch", (rng.normal(size=(4, 5)) * 3, rng.integers(0, 5, 4)), "mean"),
+    ("LL219", 1): ("torch", (rng.normal(size=(4, 5)) * 3, rng.integers(0, 5, 4)), "mean"),
+    ("LL219", 2): ("tf", (np.eye(5)[rng.integers(0, 5, 4)], rng.normal(size=(4, 5)) * 3), "sum"),
+    ("LL219", 3): ("tf", (np.eye(5)[rng.integers(0, 5, 4)], rng.normal(size=(4, 5)) * 3), "mean"),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
@@ -138,6 +154,9 @@ def test_fix_numerics(code, index, example):
     if code == "LL501":
         _check_gradient_restored(framework, original, fixed, ordinary)
         return
+    if code == "LL219":
+        _check_intended_cross_entropy(framework, original, fixed, ordinary, edge)
+        return
     loss_before, grads_before = run(original, *ordinary)
     loss_after, grads_after = run(fixed, *ordinary)
     # Both forms agree on ordinary inputs (exactly the point of a safe fix; the clamp is inactive there).
@@ -147,6 +166,31 @@ def test_fix_numerics(code, index, example):
     if edge is not None:
         assert not finite(*run(original, *edge)), "the edge input breaks the original"
         assert finite(*run(fixed, *edge)), "the fix removes the inf/NaN from loss and gradients"
+
+
+def _reference_cross_entropy(logits, target) -> float:
+    """Cross-entropy from the logits in float64 numpy: sum over the batch."""
+    logits = np.asarray(logits, dtype=np.float64)
+    log_probs = logits - logits.max(-1, keepdims=True)
+    log_probs -= np.log(np.exp(log_probs).sum(-1, keepdims=True))
+    target = np.asarray(target)
+    if _is_labels(target):
+        return float(-log_probs[np.arange(len(target)), target].sum())
+    return float(-(target * log_probs).sum())
+
+
+def _check_intended_cross_entropy(framework, original, fixed, inputs, reduction):
+    """LL219's fix changes the values on purpose: to the cross-entropy of the logits."""
+    run = torch_run if framework == "torch" else tf_run
+    logits, target = (inputs[0], inputs[1]) if framework == "torch" else (inputs[1], inputs[0])
+    reference = _reference_cross_entropy(logits, target) / (len(logits) if reduction == "mean" else 1)
+    np.testing.assert_allclose(run(fixed, *inputs)[0], reference, rtol=1e-4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = run(original, *inputs)[0]
+    if any("produced by a Softmax activation" in str(w.message) for w in caught):
+        return  # Keras itself flags the double softmax and recovers the logits from its own softmax
+    assert not np.allclose(before, reference, rtol=1e-2)
 
 
 def _check_gradient_restored(framework, original, fixed, inputs):

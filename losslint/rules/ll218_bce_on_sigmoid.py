@@ -1,0 +1,88 @@
+import re
+
+import libcst as cst
+
+from losslint import fixes
+from losslint.diagnostics import Applicability, Fix
+from losslint.rules.base import ANYWHERE, Rule
+
+# Functional forms: (prediction argument index, with-logits replacement or None for a from_logits keyword).
+FUNCTIONS = {"F.binary_cross_entropy": (0, "binary_cross_entropy_with_logits"),
+             "keras.losses.binary_crossentropy": (1, None), "K.binary_crossentropy": (1, None),
+             "keras.losses.binary_focal_crossentropy": (1, None)}
+# Loss objects: constructor -> (prediction argument index of the call, with-logits constructor or None).
+CLASSES = {"torch.nn.BCELoss": (0, "BCEWithLogitsLoss"), "keras.losses.BinaryCrossentropy": (1, None),
+           "keras.losses.BinaryFocalCrossentropy": (1, None)}
+
+
+class BceOnSigmoid(Rule):
+    """LL218: binary cross-entropy on a sigmoid output instead of the with-logits form."""
+
+    code = "LL218"
+    name = "bce-on-sigmoid"
+    summary = "binary cross-entropy of a sigmoid output; use the with-logits form"
+    runs_in = ANYWHERE
+    fix_applicability = Applicability.SAFE
+    trigger = re.compile(rb"(?i)binary_?crossentropy|binary_cross_entropy|BCELoss")
+
+    def visit_Call(self, call: cst.Call) -> None:
+        loss = self._loss_kind(call)
+        if loss is None:
+            return
+        index, replacement, constructor = loss
+        positional = [a for a in call.args if a.keyword is None]
+        if len(positional) <= index or _keyword(call, "from_logits") or (
+                constructor is not None and _keyword(constructor, "from_logits")):
+            return
+        found = self.facts.producer(positional[index].value, "sigmoid")
+        if found is None:
+            return
+        sigmoid, movable = found
+        logits = self.facts.operands(sigmoid)
+        if len(logits) != 1:
+            return
+        self.report(call, "binary cross-entropy of a sigmoid: the sigmoid saturates to 0 or 1 and the loss "
+                          "clamps or overflows there; pass the logits to the with-logits form",
+                    fix=self._fix(call, positional[index], logits[0], replacement, constructor) if movable else None)
+
+    def _loss_kind(self, call: cst.Call):
+        qualified = self.facts.imports.qualify(call.func)
+        if qualified in FUNCTIONS:
+            return (*FUNCTIONS[qualified], None)
+        if isinstance(call.func, cst.Call):  # nn.BCELoss()(p, y)
+            constructor = self.facts.imports.qualify(call.func.func)
+            if constructor in CLASSES:
+                return (*CLASSES[constructor], call.func)
+        return None
+
+    def _fix(self, call, argument: cst.Arg, logits, replacement, constructor) -> Fix | None:
+        args = [a.with_changes(value=fixes.strip_parens(logits)) if a is argument else a for a in call.args]
+        if constructor is None and replacement is not None:  # F.binary_cross_entropy -> ..._with_logits
+            new = call.with_changes(func=call.func.with_changes(attr=cst.Name(replacement)), args=args)
+        elif constructor is None:  # keras functions take from_logits=True
+            new = call.with_changes(args=[*_with_comma(args), _from_logits()])
+        elif replacement is not None:  # nn.BCELoss(...)(p, y) -> nn.BCEWithLogitsLoss(...)(z, y)
+            new_constructor = constructor.with_changes(func=constructor.func.with_changes(attr=cst.Name(replacement))) \
+                if isinstance(constructor.func, cst.Attribute) else None
+            if new_constructor is None:
+                return None
+            new = call.with_changes(func=new_constructor, args=args)
+        else:  # keras.losses.BinaryCrossentropy()(y, p) -> BinaryCrossentropy(from_logits=True)(y, z)
+            new = call.with_changes(func=constructor.with_changes(
+                args=[*_with_comma(list(constructor.args)), _from_logits()]), args=args)
+        return Fix("Use the with-logits form on the logits", Applicability.SAFE, [(call, new)])
+
+
+def _keyword(call: cst.Call, name: str) -> bool:
+    return any(a.keyword is not None and a.keyword.value == name for a in call.args)
+
+
+def _from_logits() -> cst.Arg:
+    return cst.Arg(cst.Name("True"), keyword=cst.Name("from_logits"),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+
+
+def _with_comma(args: list[cst.Arg]) -> list[cst.Arg]:
+    if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return args
