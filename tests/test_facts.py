@@ -62,7 +62,9 @@ def test_interval_arithmetic():
     assert UNKNOWN.square() == NONNEGATIVE
     assert (POSITIVE / POSITIVE).is_positive
     assert (POSITIVE / NONNEGATIVE).is_positive  # x / 0 is +inf, never <= 0
-    assert (NONNEGATIVE / NONNEGATIVE) == UNKNOWN  # 0 / 0 is NaN
+    assert (NONNEGATIVE / NONNEGATIVE) == NONNEGATIVE  # 0 / 0 is NaN, which no interval holds: signs are kept
+    assert (-NONNEGATIVE / NONNEGATIVE).hi == 0
+    assert (UNKNOWN / NONNEGATIVE) == UNKNOWN
     assert Interval(-1, 1, True, True).may_reach_unit
     assert not Interval(-1, 1, False, False).may_reach_unit
     assert UNIT.may_be_zero and not POSITIVE.may_be_zero

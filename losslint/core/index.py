@@ -198,6 +198,13 @@ class ModuleIndex:
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "loss":
                         self.compiled_losses.extend(_loss_values(arg.value))
+            elif (method == "register_buffer" and function is not None and function.cls is not None
+                  and function.name == "__init__" and len(node.args) >= 2
+                  and isinstance(node.args[0].value, cst.SimpleString)
+                  and not (isinstance(node.args[1].value, cst.Name) and node.args[1].value.value == "None")):
+                # self.register_buffer("name", value) sets self.name like an assignment does.
+                name = node.args[0].value.evaluated_value
+                function.cls.init_attributes.setdefault(name, node.args[1].value)
             elif method == "backward" and not _has_positional(node):
                 self.sinks.append(LossSink(node.func.value, function, self._order))
             elif method == "gradient" and node.args and dotted_name(node.func.value) in self._tape_names:

@@ -124,9 +124,14 @@ class Interval:
 
     def __truediv__(self, other: Interval) -> Interval:
         if other.may_be_zero or (other.lo < 0 < other.hi):
-            # Signs still hold where the divisor keeps its sign: positive / [0, ...) is in (0, inf].
+            # Signs still hold where the divisor keeps its sign: positive / [0, ...) is in (0, inf],
+            # non-positive / [0, ...) in [-inf, 0] (0 / 0 is NaN, which no interval holds).
             if other.is_nonnegative and self.is_positive:
                 return POSITIVE
+            if other.is_nonnegative and self.hi <= 0:
+                return Interval(-INF, 0.0, False, True)
+            if other.is_nonnegative and self.is_nonnegative:
+                return NONNEGATIVE
             return UNKNOWN
         return self * other.reciprocal()
 

@@ -1,0 +1,70 @@
+"""Shared by LL215 and LL217: sums of exponentials, and the max-shifted form written by hand."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from losslint.core.facts import FileFacts
+from losslint.core.names import dotted_name
+
+AXIS_KEYWORDS = ("dim", "axis")
+KEEPDIM_KEYWORDS = ("keepdim", "keepdims")
+
+
+def exp_of(node: cst.BaseExpression, facts: FileFacts) -> tuple[cst.Call, cst.BaseExpression] | None:
+    """``(exp call, its argument)`` when ``node`` is ``exp(x)`` (directly or through a local name)."""
+    found = facts.producer(node, "exp")
+    if found is None or not found[1]:
+        return None
+    operands = facts.operands(found[0])
+    return (found[0], operands[0]) if len(operands) == 1 else None
+
+
+def sum_parts(node: cst.BaseExpression, facts: FileFacts):
+    """``(summed value, axis arg or None, keepdim arg or None)`` for ``sum(v, axis, keepdim)`` forms."""
+    found = facts.producer(node, "sum")
+    if found is None or not found[1]:
+        return None
+    call = found[0]
+    meaning = facts.meaning(call)
+    positional = [a for a in call.args if a.keyword is None]
+    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    if meaning.receiver is not None:
+        value, rest = meaning.receiver, positional
+    elif positional:
+        value, rest = positional[0].value, positional[1:]
+    else:
+        return None
+    if set(keywords) - set(AXIS_KEYWORDS) - set(KEEPDIM_KEYWORDS) or len(rest) > 2:
+        return None  # dtype=, out=, ... : not carried over
+    axis = next((keywords[k] for k in AXIS_KEYWORDS if k in keywords), rest[0] if rest else None)
+    keep = next((keywords[k] for k in KEEPDIM_KEYWORDS if k in keywords), rest[1] if len(rest) > 1 else None)
+    return value, axis, keep, call
+
+
+def max_shifted(x: cst.BaseExpression, facts: FileFacts) -> bool:
+    """``x - max(x)``, also scaled (``(x - max) / temperature``): the stable form written by hand."""
+    while isinstance(x, cst.BinaryOperation) and isinstance(x.operator, (cst.Divide, cst.Multiply)):
+        x = x.left
+    if not (isinstance(x, cst.BinaryOperation) and isinstance(x.operator, cst.Subtract)):
+        return False
+    shift = x.right
+    env = facts._env()
+    if isinstance(shift, cst.Name) and len(env.get(shift.value, ())) == 1 and env[shift.value][0] != "outer":
+        shift = env[shift.value][0].value
+    while isinstance(shift, (cst.Subscript, cst.Call)) and isinstance(
+            getattr(shift, "value", None) or getattr(shift, "func", None), (cst.Call, cst.Attribute, cst.Name)):
+        if isinstance(shift, cst.Subscript):  # torch.max(x, dim=1)[0]
+            shift = shift.value
+            continue
+        name = dotted_name(shift.func) or ""
+        if name.split(".")[-1] in ("max", "amax", "reduce_max", "detach", "stop_gradient"):
+            return True
+        if isinstance(shift.func, cst.Attribute) and shift.func.attr.value in ("detach", "max", "amax"):
+            return True
+        break
+    return False
+
+
+def is_true(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
