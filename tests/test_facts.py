@@ -291,3 +291,13 @@ def test_selection_intersects():
             probe(n[n > 0])
     """) == Interval(0.0, math.inf, False, False)
     assert Interval(0, 1, True, True).intersect(Interval(0, math.inf, False, False)) == Interval(0, 1, False, True)
+
+
+def test_zeroing_a_diagonal_keeps_the_sign():
+    assert range_of("""
+        import torch
+        def f(d, n):
+            s = torch.exp(d)
+            y = torch.eye(n)
+            probe(s - s * y)
+    """) == Interval(0.0, math.inf, True, False)

@@ -351,6 +351,13 @@ class RangeAnalysis:
         if isinstance(op, cst.Add):
             return left + right
         if isinstance(op, cst.Subtract):
+            # a - a * m with a >= 0 and m in [0, 1] is a * (1 - m): in [0, max a] (zeroing a diagonal).
+            if isinstance(node.right, cst.BinaryOperation) and isinstance(node.right.operator, cst.Multiply) \
+                    and left.is_nonnegative:
+                for same, mask in ((node.right.left, node.right.right), (node.right.right, node.right.left)):
+                    factor = self.range(mask, env, function, depth)
+                    if same.deep_equals(node.left) and factor.lo >= 0 and factor.hi <= 1:
+                        return Interval(0.0, left.hi, True, left.hi_closed)
             return left - right
         if isinstance(op, cst.Multiply):
             if _same_expression(node.left, node.right):
