@@ -95,12 +95,22 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     """Drop findings that a more specific finding covers (LL216 on log(1 + exp(x)) covers LL204 on exp(x))."""
     rules = all_rules()
     covered: set[tuple[str, int]] = set()
+    inner: dict[str, set[int]] = {}  # code -> ids of findings that replace the findings enclosing them
     for report in reports:
         codes = rules[report.code].supersedes
         if codes:
             nodes = [report.node, *iter_nodes(report.node)]
             covered |= {(code, id(node)) for code in codes for node in nodes}
-    return [r for r in reports if (r.code, id(r.node)) not in covered]
+        for code in rules[report.code].supersedes_enclosing:
+            inner.setdefault(code, set()).add(id(report.node))
+    kept = []
+    for r in reports:
+        if (r.code, id(r.node)) in covered:
+            continue
+        if r.code in inner and any(id(n) in inner[r.code] for n in iter_nodes(r.node)):
+            continue
+        kept.append(r)
+    return kept
 
 
 def _parse(source: bytes, filename: str) -> cst.Module:

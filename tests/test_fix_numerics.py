@@ -22,14 +22,16 @@ tf = pytest.importorskip("tensorflow")
 K_SHIM = types.SimpleNamespace(log=tf.math.log, sum=tf.reduce_sum, maximum=tf.maximum, epsilon=lambda: 1e-7)
 
 
-def loss_callable(code: str):
-    """The example's loss: its last top-level function, or an instance of its last class."""
+def loss_callable(code: str, name: str | None = None):
+    """The example's loss: the definition called ``name``, else its last top-level function or an
+    instance of its last class. Global precision policies are not executed (they would leak)."""
     namespace: dict = {"__name__": "example", "K": K_SHIM}
     code = code.replace("from tensorflow.keras import backend as K\n", "")
+    code = "\n".join(line for line in code.splitlines() if "set_global_policy" not in line)
     exec(compile(textwrap.dedent(code), "<example>", "exec"), namespace)
     own = [v for v in namespace.values()
            if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == "example"]
-    target = own[-1]
+    target = namespace[name] if name else own[-1]
     return target() if inspect.isclass(target) else target
 
 
@@ -227,6 +229,8 @@ NO_FIX_CASES = {
     ("LL204", 1): ("torch", ([0.3, 1.0], [0.1, 0.5]), ([10.0, 0.0], [0.0, 0.0])),
     ("LL204", 2): ("tf", ([[0.1, 0.2]], [[0.3, 0.1]]), ([[0.0, 0.0]], [[10.0, 0.0]])),
     ("LL204", 3): ("torch", ([0.1, -2.0],), ([5.0, 0.0],)),
+    ("LL207", 0): ("torch", ([0.3, 0.6], [1.0, 0.0]), ([1.0, 0.5], [0.0, 1.0])),
+    ("LL207", 2): ("tf", ([[1.0, 0.0]], [[0.7, 0.2]]), ([[0.0, 1.0]], [[1.0, 0.2]])),
     ("LL206", 0): ("torch", ([0.5, 1.0], [0.1, 0.2]), ([0.1, 1.0], [0.5, 0.2])),
     ("LL206", 1): ("torch", ([0.5, 1.0], [0.1, 0.2]), ([0.1, 1.0], [0.5, 0.2])),
     ("LL206", 2): ("tf", ([[0.5, 1.0]], [[0.1, 0.2]]), ([[0.1, 1.0]], [[0.5, 0.2]])),
@@ -234,10 +238,30 @@ NO_FIX_CASES = {
 }
 
 
+# Reduced precision: the loss is finite in float32 and not in float16 (what autocast / the policy runs).
+HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf", "log_loss")}
+
+
 def test_every_no_fix_bad_example_has_a_numeric_case():
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
                 and code != "LL601" for i, e in enumerate(spec.examples) if e.kind == "bad"}
-    assert expected == set(NO_FIX_CASES)
+    assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(HALF_PRECISION_CASES))
+def test_eps_vanishes_in_half_precision(case):
+    framework, name = HALF_PRECISION_CASES[case]
+    f = loss_callable(SPECS[case[0]].examples[case[1]].code, name)
+    prob, target = np.array([[0.0, 0.5]]), np.array([[1.0, 1.0]])
+    if framework == "torch":
+        def run(dtype):
+            return float(f(torch.tensor(prob, dtype=dtype), torch.tensor(target, dtype=dtype)))
+        single, half = run(torch.float32), run(torch.float16)
+    else:
+        def run(dtype):
+            return float(tf.reduce_sum(f(tf.constant(target, dtype=dtype), tf.constant(prob, dtype=dtype))))
+        single, half = run(tf.float32), run(tf.float16)
+    assert np.isfinite(single) and not np.isfinite(half)
 
 
 @pytest.mark.parametrize("case", sorted(NO_FIX_CASES))

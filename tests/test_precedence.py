@@ -30,3 +30,13 @@ def test_margin_with_labels_is_not_a_product_of_predictions():
         def exponential_loss(y_pred, y_true):
             return torch.exp(-y_true * y_pred).mean()
     """) == []
+
+
+def test_swallowed_eps_is_ll207_not_ll201():
+    found = lint("""
+        import torch
+
+        def bce_loss(prob, target):
+            return -((1 - target) * torch.log(1e-10 + 1 - prob)).mean()
+    """)
+    assert [d.code for d in found] == ["LL207"]

@@ -41,6 +41,8 @@ class FileFacts:
         self._loss_depth = 0
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
+        self._reduced: dict[FunctionInfo, str] | None = None
+        self._autocast_blocks: list[tuple[cst.CSTNode, str]] = []
         self._assumed: list[tuple[cst.CSTNode, tuple]] = []
         self._uses_framework: dict[FunctionInfo, bool] = {}
 
@@ -59,6 +61,11 @@ class FileFacts:
                 self._loss_depth += 1
             if self._disables_gradient(node):
                 self._no_grad_depth += 1
+            if cls is cst.With:
+                precision = next((self.index._autocast_precision(i.item) for i in node.items
+                                  if isinstance(i.item, cst.Call) and self.index._autocast_precision(i.item)), None)
+                if precision:
+                    self._autocast_blocks.append((node, precision))
         if cls is cst.FunctionDef or cls is cst.Lambda:
             info = self.index.function_of.get(node)
             if info is not None:
@@ -80,6 +87,8 @@ class FileFacts:
                 self._loss_depth -= 1
             if self._disables_gradient(node):
                 self._no_grad_depth -= 1
+            if self._autocast_blocks and self._autocast_blocks[-1][0] is node:
+                self._autocast_blocks.pop()
 
     def _disables_gradient(self, node: cst.CSTNode) -> bool:
         """``with torch.no_grad():`` / ``inference_mode()``, or a def decorated with them."""
@@ -260,6 +269,21 @@ class FileFacts:
                 or (info.name in ("call", "__call__") and self.scopes.is_keras_loss(info.cls)))
             self._uses_framework[function] = framework_method or _uses_tensor_framework(function.node, self.imports)
         return self._uses_framework[function]
+
+    @property
+    def precision(self) -> str:
+        """The float type the current code computes in: float32, or float16/bfloat16 under autocast
+        or a Keras mixed-precision policy."""
+        if self._reduced is None:
+            self._reduced = self.scopes.reduced_precision()
+        info = self.function
+        while info is not None:
+            if info in self._reduced:
+                return self._reduced[info]
+            info = info.parent
+        for node, precision in self._autocast_blocks:
+            return precision
+        return self.index.global_precision or "float32"
 
     def is_module_name(self, node: cst.BaseExpression) -> bool:
         name = dotted_name(node)

@@ -83,6 +83,10 @@ class ModuleIndex:
         self._order = 0
         self._tape_names: list[str] = []
         self._pending_lambda_names: dict[cst.Lambda, str] = {}
+        self._precisions: list[str | None] = []
+        # (callee, calling function, "float16" | "bfloat16") for calls inside autocast blocks.
+        self.autocast_calls: list[tuple[str, FunctionInfo | None, str]] = []
+        self.global_precision: str | None = None  # a Keras mixed-precision policy set in the module
 
     # -- scopes ------------------------------------------------------------------------------
     # One stack of enclosing classes and functions: a def whose frame is a class is a method.
@@ -192,6 +196,9 @@ class ModuleIndex:
         callee = dotted_name(node.func)
         if function is not None and callee is not None:
             function.calls.add(callee)
+        precision = next((p for p in reversed(self._precisions) if p), None)
+        if precision and callee is not None:
+            self.autocast_calls.append((callee, function, precision))
         if isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
             if method == "compile":
@@ -214,12 +221,37 @@ class ModuleIndex:
                 self._pending_lambda_names[arg.value] = arg.keyword.value
 
     def visit_With(self, node: cst.With) -> None:
+        precision = None
+        for item in node.items:
+            if isinstance(item.item, cst.Call):
+                precision = precision or self._autocast_precision(item.item)
+        self._precisions.append(precision)
         for item in node.items:
             qualified = self.imports.qualify(item.item.func) if isinstance(item.item, cst.Call) else None
             if qualified and qualified.endswith("GradientTape") and item.asname is not None:
                 name = dotted_name(item.asname.name)
                 if name:
                     self._tape_names.append(name)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        self._precisions.pop()
+
+    def _autocast_precision(self, call: cst.Call) -> str | None:
+        """float16 / bfloat16 for ``torch.autocast(...)`` and ``torch.cuda.amp.autocast()``."""
+        qualified = self.imports.qualify(call.func) or ""
+        if not qualified.endswith("autocast") or not qualified.startswith("torch"):
+            return None
+        dtype = next((dotted_name(a.value) for a in call.args if a.keyword and a.keyword.value == "dtype"), None)
+        if dtype:
+            return "bfloat16" if dtype.endswith("bfloat16") else "float16" if dtype.endswith(("float16", "half")) else None
+        device = next((a.value for a in call.args if a.keyword is None or a.keyword.value == "device_type"), None)
+        on_cpu = isinstance(device, cst.SimpleString) and device.evaluated_value == "cpu"
+        return "bfloat16" if on_cpu else "float16"  # autocast's defaults per device
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.raw_value
+        if value in ("mixed_float16", "mixed_bfloat16"):  # keras.mixed_precision.set_global_policy(...)
+            self.global_precision = value[len("mixed_"):]
 
     # -- derived --------------------------------------------------------------------------------
     def constants(self) -> dict[str, cst.BaseExpression]:

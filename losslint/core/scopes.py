@@ -149,6 +149,42 @@ class LossScopes:
                     changed = True
         return found
 
+    # -- precision ------------------------------------------------------------------------------
+    def reduced_precision(self) -> dict[FunctionInfo, str]:
+        """Functions that run under autocast (called in an autocast block, directly, through a loss
+        object, or as helpers of those), with the reduced dtype."""
+        found: dict[FunctionInfo, str] = {}
+        for callee, caller, precision in self.index.autocast_calls:
+            targets = self._resolve(callee, caller.cls if caller else None) | self._loss_object_methods(callee, caller)
+            pending = list(targets)
+            while pending:
+                info = pending.pop()
+                if info in found:
+                    continue
+                found[info] = precision
+                pending += self._callees(info)
+        return found
+
+    def _loss_object_methods(self, callee: str, caller: FunctionInfo | None) -> set[FunctionInfo]:
+        """``criterion(...)`` / ``self.criterion(...)`` where the name holds ``SomeLoss(...)``."""
+        value = None
+        if callee.startswith("self.") and caller is not None and caller.cls is not None:
+            value = caller.cls.init_attributes.get(callee[5:])
+        elif "." not in callee:
+            value = self.index.module_constants.get(callee)
+            param = caller.parameter(callee) if caller else None
+            if param is not None and param.default is not None:  # def step(..., criterion=MyLoss())
+                value = param.default
+            for assignment in (caller.assignments if caller else []):
+                for small in assignment.statement.body:
+                    if isinstance(small, cst.Assign) and any(dotted_name(t.target) == callee for t in small.targets):
+                        value = small.value
+        if isinstance(value, cst.Call):
+            cls = self.index.classes.get(dotted_name(value.func) or "")
+            if cls is not None:
+                return {m for n, m in cls.methods.items() if n in ("forward", "call", "__call__")}
+        return set()
+
     # -- questions -------------------------------------------------------------------------------
     def is_loss_function(self, info: FunctionInfo | None) -> bool:
         while info is not None:

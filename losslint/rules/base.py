@@ -25,6 +25,9 @@ class Rule:
     trigger: ClassVar[re.Pattern[bytes]] = re.compile(rb"")
     # Codes this rule's finding replaces inside the expression it reports (one finding, the specific one).
     supersedes: ClassVar[tuple[str, ...]] = ()
+    # Codes this rule's finding replaces on the expressions that contain it (a swallowed eps inside a
+    # log is LL207, not LL201 on the log).
+    supersedes_enclosing: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, facts: FileFacts, reports: list[Report]) -> None:
         self.facts = facts
