@@ -8,8 +8,8 @@ import torch.nn as nn
 class BinaryCrossEntropyLoss(nn.Module):
     def forward(self, logits, target):
         p = torch.sigmoid(logits)
-        # LL213: sigmoid saturates to exactly 0 and 1 in float32, so both logs can be log(0);
-        # logsigmoid is exact.
+        # LL218: sigmoid saturates to exactly 0 and 1 in float32, so both logs can be log(0);
+        # binary_cross_entropy_with_logits is exact.
         return -(target * torch.log(p) + (1 - target) * torch.log(1 - p)).mean()
 
 

@@ -110,6 +110,8 @@ CASES = {
     ("LL218", 0): ("torch", (rng.normal(size=8) * 4, rng.integers(0, 2, 8).astype(float)), None),
     ("LL218", 1): ("torch", (rng.normal(size=8) * 4, rng.integers(0, 2, 8).astype(float)), None),
     ("LL218", 2): ("tf", (rng.integers(0, 2, (2, 4)).astype(float), rng.normal(size=(2, 4)) * 4), None),
+    ("LL218", 4): ("torch", (rng.normal(size=8) * 4, rng.integers(0, 2, 8).astype(float)),
+                   ([30.0, -120.0], [0.0, 1.0])),
     ("LL218", 3): ("tf", (rng.integers(0, 2, (2, 4)).astype(float), rng.normal(size=(2, 4)) * 4), None),
     # Cross-entropy: inputs, then the reduction of the reference ("mean" over the batch or "sum").
     ("LL219", 0): ("torch", (rng.normal(size=(4, 5)) * 3, rng.integers(0, 5, 4)), "mean"),

@@ -23,7 +23,63 @@ class BceOnSigmoid(Rule):
     summary = "binary cross-entropy of a sigmoid output; use the with-logits form"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?i)binary_?crossentropy|binary_cross_entropy|BCELoss")
+    trigger = re.compile(rb"(?i)binary_?crossentropy|binary_cross_entropy|BCELoss|sigmoid")
+    supersedes = ("LL201", "LL213")
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        """``y * log(sigmoid(z)) + (1 - y) * log(1 - sigmoid(z))``, written by hand."""
+        if not isinstance(node.operator, cst.Add):
+            return
+        for first, second in ((node.left, node.right), (node.right, node.left)):
+            positive, negative = self._term(first, complement=False), self._term(second, complement=True)
+            if positive is None or negative is None:
+                continue
+            (y, z, sigmoid, movable), (not_y, z2, _, movable2) = positive, negative
+            if not z.deep_equals(z2) or not _is_one_minus(not_y, y):
+                continue
+            self.report(node, "binary cross-entropy written by hand on a sigmoid: both logs reach -inf once the "
+                              "sigmoid saturates; use the with-logits form",
+                        fix=self._hand_written_fix(node, sigmoid, z, y) if movable and movable2 else None)
+            return
+
+    def _term(self, node: cst.BaseExpression, complement: bool):
+        """``(label, logits, sigmoid call, movable)`` for ``label * log(sigmoid(z))`` (``log(1 - sigmoid(z))``)."""
+        if not (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply)):
+            return None
+        for label, log_call in ((node.left, node.right), (node.right, node.left)):
+            if not isinstance(log_call, cst.Call) or self.facts.op_name(log_call) != "log":
+                continue
+            operands = self.facts.operands(log_call)
+            if len(operands) != 1:
+                continue
+            inner = operands[0]
+            if complement:
+                if not (isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, cst.Subtract)
+                        and isinstance(inner.left, (cst.Integer, cst.Float)) and inner.left.evaluated_value == 1):
+                    continue
+                inner = inner.right
+            found = self.facts.producer(inner, "sigmoid")
+            if found is not None and len(self.facts.operands(found[0])) == 1:
+                return label, self.facts.operands(found[0])[0], found[0], found[1]
+        return None
+
+    def _hand_written_fix(self, node, sigmoid: cst.Call, z, y) -> Fix | None:
+        framework = self.facts.meaning(sigmoid).framework
+        z, y = fixes.strip_parens(z), fixes.strip_parens(y)
+        if framework in ("torch", "tensor"):
+            func, imports = fixes.spell("F.binary_cross_entropy_with_logits", self.facts)
+            bce = fixes.call(func, z, y, reduction=cst.SimpleString('"none"'))
+        elif framework == "tf":
+            func, imports = fixes.spell("tf.nn.sigmoid_cross_entropy_with_logits", self.facts)
+            bce = fixes.call(func, labels=y, logits=z)
+        elif framework == "keras":
+            func, imports = fixes.spell("keras.ops.binary_crossentropy", self.facts)
+            bce = fixes.call(func, y, z, from_logits=cst.Name("True"))
+        else:
+            return None
+        # The hand-written sum is the negative cross-entropy, elementwise.
+        new = cst.UnaryOperation(cst.Minus(), bce, lpar=node.lpar, rpar=node.rpar)
+        return Fix("Use the with-logits cross-entropy", Applicability.SAFE, [(node, new)], imports)
 
     def visit_Call(self, call: cst.Call) -> None:
         loss = self._loss_kind(call)
@@ -86,3 +142,9 @@ def _with_comma(args: list[cst.Arg]) -> list[cst.Arg]:
     if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     return args
+
+
+def _is_one_minus(node: cst.BaseExpression, y: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
+            and isinstance(node.left, (cst.Integer, cst.Float)) and node.left.evaluated_value == 1
+            and node.right.deep_equals(y))
