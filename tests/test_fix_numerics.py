@@ -163,7 +163,6 @@ def test_fix_numerics(code, index, example):
     assert example.framework in (("torch",) if framework == "torch" else ("tf", "keras"))
     run = torch_run if framework == "torch" else tf_run
     original, fixed = loss_callable(example.code), loss_callable(example.fixed)
-    rule = all_rules()[code]
     if code == "LL501":
         _check_gradient_restored(framework, original, fixed, ordinary)
         return

@@ -164,6 +164,14 @@ class FileFacts:
                 return returns[0][0], False
         return None
 
+    def single_operand(self, call: cst.Call, ops) -> tuple[CallMeaning, cst.BaseExpression] | None:
+        """``(meaning, x)`` when ``call`` is one of ``ops`` applied to the single operand ``x``."""
+        meaning = self.imports.meaning(call)
+        if meaning is None or meaning.op.name not in ops:
+            return None
+        operands = self.operands(call)
+        return (meaning, operands[0]) if len(operands) == 1 else None
+
     def operands(self, call: cst.Call) -> list[cst.BaseExpression]:
         """Positional tensor operands, with a method's receiver first (``x.log()`` -> [x])."""
         meaning = self.imports.meaning(call)

@@ -21,14 +21,11 @@ class UnguardedLog(Rule):
     trigger = re.compile(rb"log")
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
+        found = self.facts.single_operand(call, LOG_OPS)
         # math.log raises on 0 instead of returning -inf: not a silent NaN. numpy in loss code is LL501.
-        if meaning is None or meaning.op.name not in LOG_OPS or meaning.framework in ("math", "builtin", "numpy"):
+        if found is None or found[0].framework in ("math", "builtin", "numpy"):
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1:
-            return
-        arg = operands[0]
+        meaning, arg = found
         value = self.facts.range(arg)
         if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg):
             return

@@ -2,6 +2,7 @@ import re
 
 import libcst as cst
 
+from losslint.core.syntax import one_minus
 from losslint.rules.base import LOSS, Rule
 
 
@@ -34,14 +35,9 @@ class FractionalPowNegativeBase(Rule):
         # x ** 0.5 is a square root: LL203 reports it (zero and negative bases alike).
         if not power.is_constant or float(power.lo).is_integer() or power.lo == 0.5:
             return
-        if not self.facts.range(base).may_be_negative or _complement(base):
+        # A complement ``1 - x`` (of a probability, a dice ratio) is in [0, 1] by the author's convention.
+        if not self.facts.range(base).may_be_negative or one_minus(base) is not None:
             return
         self.report(node, f"`x ** {power.lo:g}` of a value that may be negative is NaN (a fractional power of a "
                           f"negative number has no real value); apply it to `abs(x)` or clamp x to >= 0, and "
                           f"restore the sign if it matters")
-
-
-def _complement(node: cst.BaseExpression) -> bool:
-    """``1 - x``: the complement of a probability or a ratio, in [0, 1] by the author's convention."""
-    return (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
-            and isinstance(node.left, (cst.Integer, cst.Float)) and node.left.evaluated_value == 1)

@@ -2,6 +2,7 @@ import re
 
 import libcst as cst
 
+from losslint.core.syntax import one_plus
 from losslint.fixes import as_receiver, strip_parens
 from losslint.diagnostics import Applicability, Fix, NeededImport
 from losslint.rules.base import ANYWHERE, Rule
@@ -22,13 +23,10 @@ class Log1p(Rule):
     trigger = re.compile(rb"log")
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
-        if meaning is None or meaning.op.name != "log":
+        found = self.facts.single_operand(call, ("log",))
+        if found is None or (found[0].framework == "math" and len(call.args) != 1):
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1 or (meaning.framework == "math" and len(call.args) != 1):
-            return
-        x = one_plus(operands[0])
+        meaning, x = found[0], one_plus(found[1])
         if x is None or self.facts.op_name(x) == "exp":  # log(1 + exp(x)) is softplus (LL216)
             return
         self.report(call, "`log(1 + x)` rounds `1 + x` before the log and loses small `x`; use `log1p(x)`",
@@ -59,18 +57,4 @@ class Log1p(Rule):
             return None
         args = [call.args[0].with_changes(value=strip_parens(x))] + list(call.args[1:])
         return Fix("Use `log1p`", Applicability.SAFE, [(call, call.with_changes(func=new_func, args=args))], imports)
-
-
-def one_plus(node: cst.BaseExpression) -> cst.BaseExpression | None:
-    """``x`` when ``node`` is ``1 + x`` or ``x + 1``."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        if _is_one(node.left):
-            return node.right
-        if _is_one(node.right):
-            return node.left
-    return None
-
-
-def _is_one(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.Integer, cst.Float)) and not node.lpar and node.evaluated_value == 1
 

@@ -2,6 +2,7 @@ import re
 
 import libcst as cst
 
+from losslint.core.syntax import is_number
 from losslint.diagnostics import Applicability, Fix
 from losslint.fixes import as_receiver, strip_parens
 from losslint.rules.base import ANYWHERE, Rule
@@ -21,7 +22,7 @@ class Expm1(Rule):
     trigger = re.compile(rb"exp")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if not isinstance(node.operator, cst.Subtract) or not _is_one(node.right):
+        if not isinstance(node.operator, cst.Subtract) or not is_number(node.right, 1):
             return
         exp = node.left
         if not isinstance(exp, cst.Call) or exp.lpar:
@@ -46,7 +47,3 @@ class Expm1(Rule):
                     if respelled else exp.func.with_changes(attr=cst.Name("expm1")))
             new = exp.with_changes(func=func, args=[exp.args[0].with_changes(value=strip_parens(x))])
         return Fix("Use `expm1`", Applicability.SAFE, [(node, new.with_changes(lpar=node.lpar, rpar=node.rpar))])
-
-
-def _is_one(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.Integer, cst.Float)) and not node.lpar and node.evaluated_value == 1

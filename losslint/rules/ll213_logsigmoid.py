@@ -3,6 +3,7 @@ import re
 import libcst as cst
 
 from losslint import fixes
+from losslint.core.syntax import one_minus
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import ANYWHERE, Rule
 
@@ -22,16 +23,13 @@ class LogSigmoid(Rule):
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
-        if meaning is None or meaning.op.name != "log":
+        found = self.facts.single_operand(call, ("log",))
+        if found is None:
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1:
-            return
-        arg, negate = operands[0], False
-        if (isinstance(arg, cst.BinaryOperation) and isinstance(arg.operator, cst.Subtract)
-                and isinstance(arg.left, (cst.Integer, cst.Float)) and arg.left.evaluated_value == 1):
-            arg, negate = arg.right, True  # log(1 - sigmoid(x)) == logsigmoid(-x)
+        meaning, arg = found
+        complement = one_minus(arg)  # log(1 - sigmoid(x)) == logsigmoid(-x)
+        negate = complement is not None
+        arg = complement if negate else arg
         found = self.facts.producer(arg, "sigmoid")
         if found is None:
             return

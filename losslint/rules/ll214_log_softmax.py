@@ -23,13 +23,10 @@ class LogSoftmax(Rule):
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
-        if meaning is None or meaning.op.name != "log":
+        log = self.facts.single_operand(call, ("log",))
+        if log is None:
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1:
-            return
-        found = self.facts.producer(operands[0], "softmax")
+        found = self.facts.producer(log[1], "softmax")
         if found is None:
             return
         softmax, movable = found

@@ -24,13 +24,10 @@ class LogSumExp(Rule):
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
-        if meaning is None or meaning.op.name != "log":
+        log = self.facts.single_operand(call, ("log",))
+        if log is None:
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1:
-            return
-        parts = sum_parts(operands[0], self.facts)
+        parts = sum_parts(log[1], self.facts)
         if parts is None:
             return
         summed, axis, keep, sum_call = parts

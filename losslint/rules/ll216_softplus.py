@@ -5,7 +5,7 @@ import libcst as cst
 from losslint import fixes
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import ANYWHERE, Rule
-from losslint.rules.ll211_log1p import one_plus
+from losslint.core.syntax import one_plus
 
 # softplus as each framework spells it; numpy has none, but logaddexp(0, x) is the same stable function.
 SOFTPLUS = {"torch": "F.softplus", "tensor": "F.softplus", "tf": "tf.math.softplus", "keras": "keras.ops.softplus",
@@ -24,13 +24,11 @@ class Softplus(Rule):
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:
-        meaning = self.facts.meaning(call)
-        if meaning is None or meaning.op.name not in ("log", "log1p"):
+        found = self.facts.single_operand(call, ("log", "log1p"))
+        if found is None or (found[0].framework == "math" and len(call.args) != 1):
             return
-        operands = self.facts.operands(call)
-        if len(operands) != 1 or (meaning.framework == "math" and len(call.args) != 1):
-            return
-        inner = operands[0] if meaning.op.name == "log1p" else one_plus(operands[0])
+        meaning = found[0]
+        inner = found[1] if meaning.op.name == "log1p" else one_plus(found[1])
         if not isinstance(inner, cst.Call) or self.facts.op_name(inner) != "exp":
             return
         exp_operands = self.facts.operands(inner)

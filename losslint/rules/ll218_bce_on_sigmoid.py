@@ -3,6 +3,7 @@ import re
 import libcst as cst
 
 from losslint import fixes
+from losslint.core.syntax import one_minus
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import ANYWHERE, Rule
 
@@ -35,7 +36,7 @@ class BceOnSigmoid(Rule):
             if positive is None or negative is None:
                 continue
             (y, z, sigmoid, movable), (not_y, z2, _, movable2) = positive, negative
-            if not z.deep_equals(z2) or not _is_one_minus(not_y, y):
+            if not z.deep_equals(z2) or one_minus(not_y) is None or not one_minus(not_y).deep_equals(y):
                 continue
             self.report(node, "binary cross-entropy written by hand on a sigmoid: both logs reach -inf once the "
                               "sigmoid saturates; use the with-logits form",
@@ -52,12 +53,9 @@ class BceOnSigmoid(Rule):
             operands = self.facts.operands(log_call)
             if len(operands) != 1:
                 continue
-            inner = operands[0]
-            if complement:
-                if not (isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, cst.Subtract)
-                        and isinstance(inner.left, (cst.Integer, cst.Float)) and inner.left.evaluated_value == 1):
-                    continue
-                inner = inner.right
+            inner = one_minus(operands[0]) if complement else operands[0]
+            if inner is None:
+                continue
             found = self.facts.producer(inner, "sigmoid")
             if found is not None and len(self.facts.operands(found[0])) == 1:
                 return label, self.facts.operands(found[0])[0], found[0], found[1]
@@ -142,9 +140,3 @@ def _with_comma(args: list[cst.Arg]) -> list[cst.Arg]:
     if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     return args
-
-
-def _is_one_minus(node: cst.BaseExpression, y: cst.BaseExpression) -> bool:
-    return (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract)
-            and isinstance(node.left, (cst.Integer, cst.Float)) and node.left.evaluated_value == 1
-            and node.right.deep_equals(y))
