@@ -79,3 +79,10 @@ def as_receiver(node: cst.BaseExpression) -> cst.BaseExpression:
 
 def number(value: float) -> cst.BaseExpression:
     return cst.parse_expression(repr(value) if value >= 1e-4 else f"{value:.0e}".replace("e-0", "e-"))
+
+
+def with_operand(call: cst.Call, operand: cst.BaseExpression, new: cst.BaseExpression, is_method: bool) -> cst.Call:
+    """``call`` with its operand replaced: ``x.log()`` -> ``new.log()``, ``log(x)`` -> ``log(new)``."""
+    if is_method:
+        return call.with_changes(func=call.func.with_changes(value=as_receiver(new)))
+    return call.with_changes(args=[a.with_changes(value=new) if a.value is operand else a for a in call.args])

@@ -48,13 +48,6 @@ class UnguardedLog(Rule):
             guarded = fixes.call(func, arg, eps)
         else:
             return None
-        new_arg = guarded
-        if self.facts.meaning(call).receiver is not None:  # x.log() -> x.clamp(min=eps).log()
-            new_call = call.with_changes(func=call.func.with_changes(value=fixes.as_receiver(guarded)))
-        else:
-            args = list(call.args)
-            index = next(i for i, a in enumerate(args) if a.value is arg)
-            args[index] = args[index].with_changes(value=new_arg)
-            new_call = call.with_changes(args=args)
+        new_call = fixes.with_operand(call, arg, guarded, self.facts.meaning(call).receiver is not None)
         return Fix(f"Clamp the argument to at least {cst.Module([]).code_for_node(eps)}",
                    Applicability.UNSAFE, [(call, new_call)], imports)

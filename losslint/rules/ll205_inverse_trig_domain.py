@@ -43,11 +43,5 @@ class InverseTrigDomain(Rule):
             clamped = fixes.call(func, x, low, high)
         else:
             return None
-        if meaning.receiver is not None:
-            new = call.with_changes(func=call.func.with_changes(value=fixes.as_receiver(clamped)))
-        else:
-            args = list(call.args)
-            index = next(i for i, a in enumerate(args) if a.value is x)
-            args[index] = args[index].with_changes(value=clamped)
-            new = call.with_changes(args=args)
+        new = fixes.with_operand(call, x, clamped, meaning.receiver is not None)
         return Fix("Clamp the argument to (-1 + 1e-7, 1 - 1e-7)", Applicability.UNSAFE, [(call, new)], imports)
