@@ -127,6 +127,10 @@ CASES = {
     ("LL217", 0): ("torch", (rng.normal(size=(3, 4)) * 3, rng.random((3, 4))), ([[100.0, 0.0]], [[1.0, 0.0]])),
     ("LL217", 1): ("tf", (rng.random((3, 4)), rng.normal(size=(3, 4)) * 3), ([[1.0, 0.0]], [[100.0, 0.0]])),
     ("LL217", 2): ("tf", (rng.random((3, 4)), rng.normal(size=(3, 4)) * 3), ([[1.0, 0.0]], [[100.0, 0.0]])),
+    # Keras losses: (the built-in loss that is the reference, where the example's loss is).
+    ("LL402", 0): ("tf", ("MeanSquaredError", "mse_loss"), None),
+    ("LL402", 1): ("tf", ("MeanAbsoluteError", "MaeLoss"), None),
+    ("LL402", 2): ("tf", ("MeanAbsoluteError", "model.loss"), None),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
@@ -162,12 +166,15 @@ def test_fix_numerics(code, index, example):
     framework, ordinary, edge = CASES[(code, index)]
     assert example.framework in (("torch",) if framework == "torch" else ("tf", "keras"))
     run = torch_run if framework == "torch" else tf_run
-    original, fixed = loss_callable(example.code), loss_callable(example.fixed)
+    original, fixed = (None, None) if code == "LL402" else (loss_callable(example.code), loss_callable(example.fixed))
     if code == "LL501":
         _check_gradient_restored(framework, original, fixed, ordinary)
         return
     if code == "LL219":
         _check_intended_cross_entropy(framework, original, fixed, ordinary, edge)
+        return
+    if code == "LL402":
+        _check_sample_weights_apply(example, ordinary)
         return
     loss_before, grads_before = run(original, *ordinary)
     loss_after, grads_after = run(fixed, *ordinary)
@@ -206,6 +213,37 @@ def _check_intended_cross_entropy(framework, original, fixed, inputs, reduction)
     if any("produced by a Softmax activation" in str(w.message) for w in caught):
         return  # Keras itself flags the double softmax and recovers the logits from its own softmax
     assert not np.allclose(before, reference, rtol=1e-2)
+
+
+def _keras_loss(code: str, name: str):
+    """The loss an LL402 example hands to Keras, as Keras calls it (with sample_weight)."""
+    import keras
+
+    namespace: dict = {"__name__": "example"}
+    exec(compile(textwrap.dedent(code), "<example>", "exec"), namespace)
+    loss = namespace["model"].loss if name == "model.loss" else namespace[name]
+    if inspect.isclass(loss):
+        return loss()
+
+    class Wrapped(keras.losses.Loss):  # what compile(loss=fn) does with a function
+        def call(self, y_true, y_pred):
+            return loss(y_true, y_pred)
+    return Wrapped()
+
+
+def _check_sample_weights_apply(example, reference_name):
+    """LL402: with the fix, Keras weighs each sample; without it, the weights hit the batch mean."""
+    import keras
+
+    y_true = np.array([[0.0], [1.0], [2.0], [3.0]], dtype=np.float32)
+    y_pred = np.array([[2.0], [1.5], [1.0], [3.0]], dtype=np.float32)  # sample 0 is not the batch mean
+    weights = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    builtin, name = reference_name
+    reference = float(getattr(keras.losses, builtin)()(y_true, y_pred, sample_weight=weights))
+    fixed = float(_keras_loss(example.fixed, name)(y_true, y_pred, sample_weight=weights))
+    original = float(_keras_loss(example.code, name)(y_true, y_pred, sample_weight=weights))
+    np.testing.assert_allclose(fixed, reference, rtol=1e-6)
+    assert not np.isclose(original, reference)
 
 
 def _check_gradient_restored(framework, original, fixed, inputs):

@@ -25,6 +25,7 @@ class LossScopes:
         self.patterns = patterns
         self.functions: set[FunctionInfo] = set()
         self.statements: set[cst.SimpleStatementLine] = set()
+        self.keras_losses: set[FunctionInfo] = set()
         self._find()
 
     # -- classes -----------------------------------------------------------------------------
@@ -62,7 +63,13 @@ class LossScopes:
         for info in index.functions:
             if self._is_loss_by_itself(info):
                 roots.add(info)
-        for value in index.compiled_losses + index.named_losses:
+        # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
+        self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
+                             and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
+        for value in index.compiled_losses:
+            self.keras_losses |= self._callables(value)
+        roots |= self.keras_losses
+        for value in index.named_losses:
             roots |= self._callables(value)
         for sink in index.sinks:
             roots |= self._slice_sink(sink)
