@@ -19,7 +19,7 @@ from losslint.rules import all_rules
 
 SELECTOR = re.compile(r"^(ALL|LL\d{0,3})$")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "loss-functions")
-KNOWN_KEYS = set(LIST_KEYS) | {"per-file-ignores"}
+KNOWN_KEYS = set(LIST_KEYS) | {"per-file-ignores", "weight-ratio", "weight-band"}
 
 
 class ConfigError(Exception):
@@ -36,6 +36,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     loss_functions: tuple[str, ...] = ()
+    options: tuple[tuple[str, object], ...] = ()
 
     def with_overrides(self, select=None, ignore=(), extend_select=()) -> Config:
         return replace(self, select=tuple(select) if select is not None else self.select,
@@ -56,7 +57,7 @@ class Config:
         return frozenset(code for code in codes if not _selected(code, ignored))
 
     def settings_for(self, path: Path) -> Settings:
-        return Settings(codes=self.codes_for(path), loss_patterns=self.loss_functions)
+        return Settings(codes=self.codes_for(path), loss_patterns=self.loss_functions, options=self.options)
 
 
 def _selected(code: str, selectors) -> bool:
@@ -103,8 +104,20 @@ def parse_table(table: dict, source: Path | None, root: Path) -> Config:
             if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                 raise ConfigError(f"{where}: `per-file-ignores.{pattern}` must be a list of codes")
             per_file.append((pattern, validate_selectors(codes, f"{where}: per-file-ignores.{pattern}")))
+    options = []
+    if "weight-ratio" in table:
+        ratio = table["weight-ratio"]
+        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or ratio <= 1:
+            raise ConfigError(f"{where}: `weight-ratio` must be a number above 1, got {ratio!r}")
+        options.append(("weight-ratio", float(ratio)))
+    if "weight-band" in table:
+        band = table["weight-band"]
+        if (not isinstance(band, list) or len(band) != 2 or any(isinstance(b, bool) or not isinstance(b, (int, float))
+                                                               for b in band) or not 0 < band[0] < band[1]):
+            raise ConfigError(f"{where}: `weight-band` must be [low, high] with 0 < low < high, got {band!r}")
+        options.append(("weight-band", (float(band[0]), float(band[1]))))
     return Config(
-        source=source, root=root,
+        source=source, root=root, options=tuple(options),
         select=validate_selectors(values["select"], f"{where}: select") if "select" in values else None,
         ignore=validate_selectors(values.get("ignore", ()), f"{where}: ignore"),
         extend_select=validate_selectors(values.get("extend-select", ()), f"{where}: extend-select"),

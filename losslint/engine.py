@@ -34,6 +34,8 @@ class Settings:
     codes: frozenset[str] = field(default_factory=lambda: frozenset(
         code for code, rule in all_rules().items() if rule.default_enabled))
     loss_patterns: tuple[str, ...] = ()
+    # Rule options from the configuration, as (key, value) pairs: hashable and picklable.
+    options: tuple[tuple[str, object], ...] = ()
 
     def rules(self) -> list[type[Rule]]:
         return [rule for code, rule in all_rules().items() if code in self.codes]
@@ -85,7 +87,7 @@ class _Dispatcher:
 
 
 def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings) -> list[Report]:
-    facts = FileFacts(module, source, settings.loss_patterns)
+    facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options))
     reports: list[Report] = []
     _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
     return _without_superseded(reports)

@@ -16,6 +16,8 @@ from losslint.core.walk import iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
                cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
+# Rule options and their defaults; [tool.losslint] may set them.
+DEFAULT_OPTIONS = {"weight-ratio": 1e4, "weight-band": (1e-6, 1e6)}
 _EPS_NAMES = ("eps", "epsilon", "_eps", "EPS", "EPSILON")
 # Parameters with these names hold numbers or settings, not tensors.
 _SCALAR_PARAMETER = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|smooth\w*|"
@@ -26,9 +28,11 @@ _NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
 
 
 class FileFacts:
-    def __init__(self, module: cst.Module, source: str = "", loss_patterns: tuple[str, ...] = ()) -> None:
+    def __init__(self, module: cst.Module, source: str = "", loss_patterns: tuple[str, ...] = (),
+                 options: dict | None = None) -> None:
         self.module = module
         self.source = source
+        self.options = {**DEFAULT_OPTIONS, **(options or {})}
         self.index = ModuleIndex()
         walk(module, self.index)
         self.imports = self.index.imports

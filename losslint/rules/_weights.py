@@ -1,0 +1,96 @@
+"""Shared by LL301 and LL302: the weighted terms of a summed loss."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from losslint.core.facts import FileFacts
+from losslint.core.names import dotted_name
+
+LOSS_TERM_NAME = re.compile(r"loss|criterion|(^|_)(term|reg|regularization|penalty|kl|kld|ce|mse|mae|l1|l2|dice|"
+                            r"bce|nll|entropy|divergence)(_|$|\d)", re.IGNORECASE)
+REDUCTIONS = frozenset({"mean", "sum", "norm"})
+
+
+@dataclass(frozen=True)
+class Term:
+    node: cst.BaseExpression  # the whole weighted term
+    weight: float  # its constant coefficient (1 when none is written)
+    explicit: bool  # the coefficient is written out
+
+
+def sum_operands(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, float]]:
+    """The operands of a chain of ``+``/``-`` with their signs."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)) and not node.lpar:
+        sign = -1.0 if isinstance(node.operator, cst.Subtract) else 1.0
+        return sum_operands(node.left) + [(node.right, sign)]
+    return [(node, 1.0)]
+
+
+def term(node: cst.BaseExpression, facts: FileFacts) -> Term | None:
+    """A weighted loss term, or None for a constant (an eps) or something that is not a loss."""
+    inner = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+    if isinstance(inner, cst.UnaryOperation) and isinstance(inner.operator, cst.Minus):
+        return term(inner.expression, facts)
+    weight, value, explicit = 1.0, inner, False
+    if isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, (cst.Multiply, cst.Divide)):
+        left, right = facts.range(inner.left), facts.range(inner.right)
+        if isinstance(inner.operator, cst.Multiply) and left.is_constant and not right.is_constant:
+            weight, value, explicit = left.lo, inner.right, True
+        elif right.is_constant and not left.is_constant and right.lo != 0:
+            weight = right.lo if isinstance(inner.operator, cst.Multiply) else 1.0 / right.lo
+            value, explicit = inner.left, True
+    if facts.range(value).is_constant or not _is_loss_value(value, facts):
+        return None
+    return Term(node, abs(weight), explicit)
+
+
+def _is_loss_value(node: cst.BaseExpression, facts: FileFacts, depth: int = 0) -> bool:
+    """A term of a summed loss is a scalar: named as a loss, a reduction, or a loss call (also
+    through a local name). An elementwise tensor (``logits - 1e9 * mask``) is not."""
+    name = dotted_name(node.func if isinstance(node, cst.Call) else node) or ""
+    if LOSS_TERM_NAME.search(name.split(".")[-1]):
+        return True
+    if isinstance(node, cst.Call):
+        return facts.op_name(node) in REDUCTIONS
+    env = facts._env()
+    if isinstance(node, cst.Name) and depth < 3 and len(env.get(node.value, ())) == 1 \
+            and env[node.value][0] != "outer":
+        return _is_loss_value(env[node.value][0].value, facts, depth + 1)
+    return False
+
+
+def terms_of(node: cst.BaseExpression, facts: FileFacts) -> list[Term] | None:
+    """The weighted terms of a sum of at least two loss terms, one of them with a written weight."""
+    terms = [t for t in (term(operand, facts) for operand, _ in sum_operands(node)) if t is not None]
+    if len(terms) < 2 or not any(t.explicit for t in terms) or any(t.weight == 0 for t in terms):
+        return None
+    return terms
+
+
+def is_sum_root(node: cst.BinaryOperation) -> bool:
+    return isinstance(node.operator, (cst.Add, cst.Subtract))
+
+
+def accumulated_terms(function, facts: FileFacts) -> dict[str, list[tuple[cst.CSTNode, Term]]]:
+    """``loss = a * x; loss += b * y``: per accumulator name, the statements and their terms."""
+    found: dict[str, list[tuple[cst.CSTNode, Term]]] = {}
+    accumulated: set[str] = set()
+    for assignment in function.assignments:
+        for small in assignment.statement.body:
+            if isinstance(small, cst.AugAssign) and isinstance(small.operator, cst.AddAssign) \
+                    and isinstance(small.target, cst.Name):
+                name = small.target.value
+                accumulated.add(name)
+            elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                name = small.targets[0].target.value
+                found.pop(name, None)  # a fresh start: only what is accumulated after it counts
+            else:
+                continue
+            t = term(small.value, facts)
+            if t is not None:
+                found.setdefault(name, []).append((small, t))
+    return {name: items for name, items in found.items() if name in accumulated and len(items) >= 2}
