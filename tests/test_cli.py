@@ -285,3 +285,16 @@ def test_version_and_module_entry_point():
 
 def test_bad_flag_is_usage_error():
     assert run("--no-such-flag")[0] == 2
+
+
+def test_weight_options(tmp_path):
+    (tmp_path / "w.py").write_text("import torch\n\n\ndef total_loss(a, b):\n"
+                                   "    return 100.0 * a.mean() + 0.001 * b.mean()\n")
+    assert "LL301" in run(str(tmp_path / "w.py"))[1]  # ratio 1e5 > 1e4
+    (tmp_path / "pyproject.toml").write_text("[tool.losslint]\nweight-ratio = 1e6\nweight-band = [1e-2, 1e4]\n")
+    _, out, _ = run("w.py", cwd=tmp_path)
+    assert "LL301" not in out  # the ratio 1e5 is allowed now
+    assert "LL302 a loss term weighted by 0.001, outside [0.01, 10000]" in out
+    (tmp_path / "pyproject.toml").write_text("[tool.losslint]\nweight-band = [1e6, 1]\n")
+    code, _, err = run("w.py", cwd=tmp_path)
+    assert code == 2 and "weight-band" in err and "pyproject.toml" in err
