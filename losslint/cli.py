@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
 
 
 def _run(args, stdin, out, err) -> int:
+    nearest.cache_clear()  # configuration is read afresh by every run (main() may be called repeatedly)
     overrides = dict(select=validate_selectors(args.select, "--select") if args.select is not None else None,
                      ignore=validate_selectors(args.ignore, "--ignore"),
                      extend_select=validate_selectors(args.extend_select, "--extend-select"))
