@@ -282,9 +282,10 @@ HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf",
 
 
 def test_every_no_fix_bad_example_has_a_numeric_case():
-    # LL601 is about dead code, LL301/LL302 about gradient scale: neither claims an inf/NaN.
+    # LL6xx are about API behaviour (tested below), LL301/LL302 about gradient scale: they claim no inf/NaN.
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
-                and code not in ("LL601", "LL301", "LL302") for i, e in enumerate(spec.examples) if e.kind == "bad"}
+                and not code.startswith("LL6") and code not in ("LL301", "LL302")
+                for i, e in enumerate(spec.examples) if e.kind == "bad"}
     assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
 
 
@@ -312,3 +313,32 @@ def test_bad_example_breaks_on_the_edge(case):
     f = loss_callable(example.code)
     assert finite(*run(f, *ordinary))
     assert not finite(*run(f, *edge))
+
+
+def test_keras_calls_a_loss_with_the_labels_first():
+    """LL602's premise, observed: the first argument Keras passes is y_true."""
+    import keras
+
+    seen = {}
+
+    def probe(first, second):
+        seen["first"] = np.asarray(first)
+        return keras.ops.mean(keras.ops.square(first - second), axis=-1)
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(loss=probe, run_eagerly=True)
+    labels = np.full((4, 1), 7.0, dtype="float32")
+    model.evaluate(np.zeros((4, 1), dtype="float32"), labels, verbose=0)
+    np.testing.assert_array_equal(seen["first"], labels)
+
+
+def test_leaf_accumulators_fail_loudly_or_silently():
+    """LL603: ``+=`` on the leaf raises; ``loss = loss + x.item()`` backpropagates into nothing."""
+    weight = torch.nn.Parameter(torch.tensor([2.0]))
+    outputs, targets = [weight * 1.0, weight * 3.0], [torch.tensor([1.0]), torch.tensor([0.0])]
+    in_place = loss_callable(SPECS["LL603"].examples[0].code)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        in_place(outputs, targets)
+    through_item = loss_callable(SPECS["LL603"].examples[1].code)
+    through_item(outputs, targets).sum().backward()  # no error ...
+    assert weight.grad is None  # ... and no gradient for the model
