@@ -131,6 +131,11 @@ CASES = {
     ("LL402", 0): ("tf", ("MeanSquaredError", "mse_loss"), None),
     ("LL402", 1): ("tf", ("MeanAbsoluteError", "MaeLoss"), None),
     ("LL402", 2): ("tf", ("MeanAbsoluteError", "model.loss"), None),
+    # Masked means: half the elements masked out (the original divides by all of them).
+    ("LL403", 0): ("torch", (rng.normal(size=8), rng.normal(size=8), [1, 0, 1, 0, 1, 0, 1, 0]), None),
+    ("LL403", 1): ("torch", (rng.normal(size=8), np.array([1.0, -1.0] * 4)), None),
+    ("LL403", 2): ("tf", (np.array([[1.0, -1.0, 2.0, -1.0]]), rng.normal(size=(1, 4)), "square"), None),
+    ("LL403", 3): ("tf", (np.array([[1.0, -1.0, 2.0, -1.0]]), rng.normal(size=(1, 4)), "abs"), None),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
@@ -175,6 +180,9 @@ def test_fix_numerics(code, index, example):
         return
     if code == "LL402":
         _check_sample_weights_apply(example, ordinary)
+        return
+    if code == "LL403":
+        _check_masked_mean(framework, original, fixed, ordinary)
         return
     loss_before, grads_before = run(original, *ordinary)
     loss_after, grads_after = run(fixed, *ordinary)
@@ -244,6 +252,23 @@ def _check_sample_weights_apply(example, reference_name):
     original = float(_keras_loss(example.code, name)(y_true, y_pred, sample_weight=weights))
     np.testing.assert_allclose(fixed, reference, rtol=1e-6)
     assert not np.isclose(original, reference)
+
+
+def _check_masked_mean(framework, original, fixed, inputs):
+    """LL403's fix changes the values on purpose: to the mean over the unmasked elements."""
+    run = torch_run if framework == "torch" else tf_run
+    a, b = np.asarray(inputs[0], dtype=np.float64), np.asarray(inputs[1], dtype=np.float64)
+    if framework == "torch":  # (pred, target[, mask]): the mask is given or is target > 0
+        pred, target = a, b
+        mask = np.asarray(inputs[2], dtype=bool) if len(inputs) > 2 else target > 0
+        reference = np.mean(((pred - target) ** 2 if len(inputs) > 2 else np.abs(pred - target))[mask])
+    else:  # (y_true, y_pred): the mask is y_true >= 0 (tf) / y_true != -1 (keras)
+        y_true, y_pred = a, b
+        mask = y_true >= 0
+        reference = np.mean(((y_true - y_pred) ** 2 if inputs[2] == "square" else np.abs(y_true - y_pred))[mask])
+        inputs = inputs[:2]
+    np.testing.assert_allclose(run(fixed, *inputs)[0], reference, rtol=1e-5)
+    assert not np.isclose(run(original, *inputs)[0], reference, rtol=1e-3)
 
 
 def _check_gradient_restored(framework, original, fixed, inputs):
