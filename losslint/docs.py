@@ -16,7 +16,8 @@ def render_rule(spec: Spec) -> str:
     rule = all_rules().get(spec.code)
     lines = [f"# {spec.code} {spec.name}", "", f"*{spec.summary}*", "",
              f"Family: {spec.family}. Fix: {rule.fix_applicability.value if rule and rule.fix_applicability else 'none'}. "
-             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {WHERE[spec.runs_in]}", "",
+             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {WHERE[spec.runs_in]} "
+             f"Applies to: {', '.join(FRAMEWORK_TITLES[f] for f in spec.frameworks)}.", "",
              "## What it does", "", spec.what, "", "## Why is this bad?", "", spec.why, ""]
     bad = [e for e in spec.examples if e.kind == "bad"]
     good = [e for e in spec.examples if e.kind == "good"]

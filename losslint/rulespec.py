@@ -36,6 +36,7 @@ class Spec:
     runs_in: str
     examples: tuple[Example, ...] = field(default_factory=tuple)
     options: str = ""
+    frameworks: tuple[str, ...] = ("torch", "tf", "keras")  # where the rule applies
 
 
 def spec_folder() -> Path:
@@ -60,5 +61,6 @@ def load_specs() -> dict[str, Spec]:
             code=data["code"], name=data["name"], family=data["family"], summary=data["summary"],
             what=data["what"].strip(), why=data["why"].strip(), fix_safety=data["fix_safety"].strip(),
             runs_in=data["runs_in"], options=data.get("options", "").strip(),
+            frameworks=tuple(data.get("frameworks", ("torch", "tf", "keras"))),
             examples=tuple(_example(e) for e in data.get("examples", [])))
     return specs

@@ -307,9 +307,9 @@ HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf",
 
 
 def test_every_no_fix_bad_example_has_a_numeric_case():
-    # LL6xx are about API behaviour (tested below), LL301/LL302 about gradient scale: they claim no inf/NaN.
+    # LL6xx and LL401 are about API behaviour (tested below), LL301/LL302 about gradient scale: no inf/NaN.
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
-                and not code.startswith("LL6") and code not in ("LL301", "LL302")
+                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401")
                 for i, e in enumerate(spec.examples) if e.kind == "bad"}
     assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
 
@@ -367,3 +367,14 @@ def test_leaf_accumulators_fail_loudly_or_silently():
     through_item = loss_callable(SPECS["LL603"].examples[1].code)
     through_item(outputs, targets).sum().backward()  # no error ...
     assert weight.grad is None  # ... and no gradient for the model
+
+
+@pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL401"].examples) if e.kind == "bad"])
+def test_backward_of_an_unreduced_loss_raises(index):
+    """LL401's bad examples fail exactly as the rule says; the good ones train."""
+    model = torch.nn.Linear(3, 4)
+    x, y_float, y_class = torch.randn(5, 3), torch.randn(5, 4), torch.randint(0, 4, (5,))
+    step = loss_callable(SPECS["LL401"].examples[index].code, "train_step")
+    args = {0: (model, x, y_float), 1: (model, x, y_float, torch.rand(5, 4)), 2: (model, x, y_class)}[index]
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        step(*args)

@@ -254,7 +254,7 @@ class FileFacts:
                 return self._tensor_like(node.func.value, env, function, deeper)
         return False
 
-    def _tensor_parameter(self, name: str, function: FunctionInfo | None) -> bool:
+    def _tensor_parameter(self, name: str, function: FunctionInfo | None, require_framework: bool = True) -> bool:
         scope = function
         while scope is not None:
             param = scope.parameter(name)
@@ -264,9 +264,54 @@ class FileFacts:
                     return False
                 has_default = param.default is not None and not (
                     isinstance(param.default, cst.Name) and param.default.value == "None")
-                return (scope in self.scopes.functions and not has_default
-                        and not _SCALAR_PARAMETER.match(name) and self.uses_framework(scope))
+                return (scope in self.scopes.functions and not has_default and not _SCALAR_PARAMETER.match(name)
+                        and (not require_framework or self.uses_framework(scope)))
             scope = scope.parent
+        return False
+
+    def is_elementwise(self, node: cst.BaseExpression) -> bool:
+        """Is this value still a tensor of per-element values (not reduced to a scalar)? Only with
+        evidence: elementwise arithmetic on tensor parameters, ``reduction="none"``, or a same-module
+        function that returns such a value."""
+        return self._elementwise(node, self._env(), self.function, 0)
+
+    def _elementwise(self, node, env, function, depth: int) -> bool:
+        if depth > 8:
+            return False
+        deeper = depth + 1
+        if isinstance(node, cst.Name):
+            if node.value in env:
+                bindings = env[node.value]
+                return all(b is not OUTER and self._elementwise(b.value, b.env, function, deeper) for b in bindings)
+            # .backward() on the result is evidence enough that the parameters are tensors.
+            return self._tensor_parameter(node.value, function, require_framework=False)
+        if isinstance(node, cst.BinaryOperation):  # broadcasting: one per-element side makes it per-element
+            return any(self._elementwise(side, env, function, deeper) for side in (node.left, node.right))
+        if isinstance(node, cst.UnaryOperation):
+            return self._elementwise(node.expression, env, function, deeper)
+        if not isinstance(node, cst.Call):
+            return False
+        keyword = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        reduction = keyword.get("reduction")
+        if isinstance(reduction, cst.SimpleString):
+            return reduction.evaluated_value == "none"
+        if isinstance(node.func, cst.Call) and isinstance(keyword.get("reduction", None), type(None)):
+            made = {a.keyword.value: a.value for a in node.func.args if a.keyword is not None}
+            constructor = made.get("reduction")  # nn.MSELoss(reduction="none")(a, b)
+            return isinstance(constructor, cst.SimpleString) and constructor.evaluated_value == "none"
+        meaning = self.imports.meaning(node)
+        if meaning is not None:
+            if meaning.op.name in ("mean", "sum", "norm", "max", "min", "std", "var"):
+                return False  # reduced (over one axis it may still be a vector, or a single element: unknown)
+            if meaning.op.unary or meaning.op.result is not None:
+                operands = self.operands(node)
+                return bool(operands) and self._elementwise(operands[0], env, function, deeper)
+            return False
+        if isinstance(node.func, cst.Name):  # a same-module loss function: what it returns
+            helper = next((f for f in self.index.functions if f.name == node.func.value and f.cls is None
+                           and isinstance(f.node, cst.FunctionDef)), None)
+            returns = self.ranges.returns_of(helper) if helper else []
+            return bool(returns) and all(self._elementwise(value, ret_env, helper, deeper) for value, ret_env in returns)
         return False
 
     def uses_framework(self, function: FunctionInfo) -> bool:
