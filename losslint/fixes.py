@@ -62,7 +62,8 @@ def call(func: cst.BaseExpression, *args: cst.BaseExpression, **kwargs: cst.Base
 
 
 def strip_parens(node: cst.BaseExpression) -> cst.BaseExpression:
-    if getattr(node, "lpar", None):
+    """``node`` without its parentheses (a tuple keeps them: ``()`` needs them)."""
+    if getattr(node, "lpar", None) and not isinstance(node, cst.Tuple):
         return node.with_changes(lpar=[], rpar=[])
     return node
 

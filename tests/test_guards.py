@@ -108,3 +108,15 @@ def test_stabilizer_attribute_and_random_norm():
                 slices = slices / slices.norm(dim=0)
                 return (2 * mu_x * mu_y + self.C1) / (mu_x ** 2 + mu_y ** 2 + self.C1)
     """) == []
+
+
+def test_empty_tuples_in_sums_and_products_do_not_crash():
+    # Found on torch's own sources: stripping the parentheses of () built an invalid node.
+    assert codes("""
+        import torch
+
+        def shapes_loss(x, mask):
+            a = () + ()
+            b = (x * ()).mean()
+            return x.sum()
+    """) == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from losslint.core.facts import FileFacts
+from losslint.fixes import strip_parens
 from losslint.core.names import dotted_name
 
 LOSS_TERM_NAME = re.compile(r"loss|criterion|(^|_)(term|reg|regularization|penalty|kl|kld|ce|mse|mae|l1|l2|dice|"
@@ -32,7 +33,7 @@ def sum_operands(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, flo
 
 def term(node: cst.BaseExpression, facts: FileFacts) -> Term | None:
     """A weighted loss term, or None for a constant (an eps) or something that is not a loss."""
-    inner = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+    inner = strip_parens(node)
     if isinstance(inner, cst.UnaryOperation) and isinstance(inner.operator, cst.Minus):
         return term(inner.expression, facts)
     weight, value, explicit = 1.0, inner, False

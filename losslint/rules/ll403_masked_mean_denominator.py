@@ -42,7 +42,7 @@ class MaskedMeanDenominator(Rule):
 
     def _is_mask(self, node: cst.BaseExpression, depth: int = 0) -> bool:
         """A mask-named value, a comparison, or a cast of one (also through a local name)."""
-        inner = node.with_changes(lpar=[], rpar=[]) if getattr(node, "lpar", None) else node
+        inner = fixes.strip_parens(node)
         name = dotted_name(inner)
         if name is not None and MASK_NAME.search(name.split(".")[-1]):
             return True
