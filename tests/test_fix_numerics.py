@@ -136,6 +136,10 @@ CASES = {
     ("LL403", 1): ("torch", (rng.normal(size=8), np.array([1.0, -1.0] * 4)), None),
     ("LL403", 2): ("tf", (np.array([[1.0, -1.0, 2.0, -1.0]]), rng.normal(size=(1, 4)), "square"), None),
     ("LL403", 3): ("tf", (np.array([[1.0, -1.0, 2.0, -1.0]]), rng.normal(size=(1, 4)), "abs"), None),
+    # Hard gates: inputs on both sides of the threshold (0.5).
+    ("LL101", 0): ("tf", ([[0.0, 0.0, 0.0, 0.0]], [[0.1, 0.9, 0.3, 1.2]]), None),
+    ("LL101", 1): ("torch", ([0.1, 0.9, 0.3, 0.7], [0.0, 1.0, 1.0, 0.0]), None),
+    ("LL101", 2): ("tf", ([[0.0, 1.0, 1.0, 0.0]], [[0.1, 0.9, 0.3, 0.7]]), None),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
@@ -180,6 +184,9 @@ def test_fix_numerics(code, index, example):
         return
     if code == "LL402":
         _check_sample_weights_apply(example, ordinary)
+        return
+    if code == "LL101":
+        _check_gradient_reaches_both_sides(framework, original, fixed, ordinary)
         return
     if code == "LL403":
         _check_masked_mean(framework, original, fixed, ordinary)
@@ -252,6 +259,16 @@ def _check_sample_weights_apply(example, reference_name):
     original = float(_keras_loss(example.code, name)(y_true, y_pred, sample_weight=weights))
     np.testing.assert_allclose(fixed, reference, rtol=1e-6)
     assert not np.isclose(original, reference)
+
+
+def _check_gradient_reaches_both_sides(framework, original, fixed, inputs):
+    """LL101: the hard gate's gradient is exactly 0 on the cut side; the soft gate's is not."""
+    run = torch_run if framework == "torch" else tf_run
+    prediction = 0 if framework == "torch" else 1
+    before = np.asarray(run(original, *inputs)[1][prediction])
+    after = np.asarray(run(fixed, *inputs)[1][prediction])
+    assert np.any(before == 0), "some predictions get no gradient from the hard gate"
+    assert np.all(np.isfinite(after)) and np.all(after != 0), "the soft gate gives every prediction a gradient"
 
 
 def _check_masked_mean(framework, original, fixed, inputs):

@@ -120,3 +120,23 @@ def test_empty_tuples_in_sums_and_products_do_not_crash():
             b = (x * ()).mean()
             return x.sum()
     """) == []
+
+
+def test_gate_with_branches_that_cannot_be_evaluated_is_silent():
+    # An unknown call in a branch: continuity cannot be decided, so no finding.
+    assert codes("""
+        import torch
+
+        def refine_loss(pred, target, model):
+            return torch.where(pred > 0.5, model(pred), pred - target).mean()
+    """) == []
+
+
+def test_gate_on_a_square_is_checked_at_both_roots():
+    assert codes("""
+        import torch
+
+        def smooth_loss(pred, target):
+            d = pred - target
+            return torch.where(torch.square(d) < 1.0, torch.square(d), torch.abs(d)).mean()
+    """) == []

@@ -24,6 +24,9 @@ _SCALAR_PARAMETER = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axi
                                r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|ignore_index|"
                                r"\w*_name|name|training|step|epoch\w*|\w*count)$")
 _SCALAR_ANNOTATIONS = {"int", "float", "str", "bool"}
+_PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outputs?|logits|y_?hat|yhat|scores?|"
+                              r"probs?|probabilities|inputs?|input_?\w*)$", re.IGNORECASE)
+_TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|masks?)$", re.IGNORECASE)
 _NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
 
 
@@ -312,6 +315,49 @@ class FileFacts:
                            and isinstance(f.node, cst.FunctionDef)), None)
             returns = self.ranges.returns_of(helper) if helper else []
             return bool(returns) and all(self._elementwise(value, ret_env, helper, deeper) for value, ret_env in returns)
+        return False
+
+    # -- provenance ---------------------------------------------------------------------------------
+    def prediction_parameters(self, function: FunctionInfo | None) -> set[str]:
+        """The loss's prediction argument(s): named like one (``pred``, ``logits``, ``y_pred``...), else
+        the second parameter of a Keras loss ``(y_true, y_pred)`` or the first of a torch loss
+        ``(input, target)``."""
+        while function is not None and function.parent is not None and not function.parameters():
+            function = function.parent
+        if function is None:
+            return set()
+        names = [p.name.value for p in function.parameters() if p.name.value not in ("self", "cls")]
+        named = {n for n in names if _PREDICTION_NAME.match(n)}
+        if named:
+            return named
+        if len(names) >= 2 and function in self.scopes.keras_losses:
+            return {names[1]}
+        if len(names) >= 2 and _TARGET_NAME.match(names[1]):
+            return {names[0]}
+        return set()
+
+    def is_prediction_derived(self, node: cst.BaseExpression) -> bool:
+        """Does this value flow from the prediction (through local assignments)?"""
+        function = self.function
+        predictions = set()
+        scope = function
+        while scope is not None:
+            predictions |= self.prediction_parameters(scope)
+            scope = scope.parent
+        if not predictions:
+            return False
+        return self._derives(node, self._env(), predictions, 0)
+
+    def _derives(self, node, env, predictions: set[str], depth: int) -> bool:
+        if depth > 8:
+            return False
+        for name in used_names(node) if not isinstance(node, cst.Name) else {node.value}:
+            if name in env:
+                if any(b is not OUTER and self._derives(b.value, b.env, predictions, depth + 1)
+                       or (b is OUTER and name in predictions) for b in env[name]):
+                    return True
+            elif name in predictions:
+                return True
         return False
 
     def uses_framework(self, function: FunctionInfo) -> bool:
