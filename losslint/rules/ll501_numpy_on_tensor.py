@@ -19,10 +19,11 @@ class NumpyOnTensor(Rule):
     runs_in = LOSS
     fix_applicability = Applicability.UNSAFE
     trigger = re.compile(rb"\bnp\b|numpy")
+    source = "numpy"  # the module whose functions know nothing of autograd
 
     def visit_Call(self, call: cst.Call) -> None:
         meaning = self.facts.meaning(call)
-        if meaning is None or meaning.framework != "numpy":
+        if meaning is None or meaning.framework != self.source:
             return
         operands = self.facts.operands(call)
         if not operands or not any(self.facts.is_tensor_like(o) for o in operands):
@@ -30,7 +31,7 @@ class NumpyOnTensor(Rule):
         framework = self._framework()
         target = FRAMEWORK_SPELLING.get(framework, {}).get(meaning.op.name) if framework else None
         instead = f"; use `{target}`" if target else ""
-        self.report(call, f"`{meaning.spelling}` on a tensor in loss code: numpy has no gradient "
+        self.report(call, f"`{meaning.spelling}` on a tensor in loss code: {self.source} has no gradient "
                           f"(and fails in graph mode){instead}", fix=self._fix(call, target, framework))
 
     def _framework(self) -> str | None:
