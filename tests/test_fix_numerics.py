@@ -336,7 +336,7 @@ HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf",
 def test_every_no_fix_bad_example_has_a_numeric_case():
     # LL6xx and LL401 are about API behaviour (tested below), LL301/LL302 about gradient scale: no inf/NaN.
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
-                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401", "LL504")
+                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401", "LL504", "LL103")
                 for i, e in enumerate(spec.examples) if e.kind == "bad"}
     assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
 
@@ -428,3 +428,23 @@ def test_rewrapped_prediction_gets_no_gradient(index):
         compiled = tf.function(f)
         with pytest.raises(TypeError, match="Expected any non-tensor type"):
             compiled(tf.constant(b, dtype=tf.float32), tf.Variable(a.astype(np.float32)))
+
+
+@pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL103"].examples) if e.kind == "bad"])
+def test_step_functions_give_the_prediction_no_gradient(index):
+    """LL103: the gradient reaching the prediction is None, or zero everywhere."""
+    example = SPECS["LL103"].examples[index]
+    f = loss_callable(example.code)
+    prediction, labels = rng.random((4, 3)) + 0.05, (rng.random((4, 3)) > 0.5).astype(float)
+    if example.framework == "torch":
+        pred = torch.tensor(prediction, dtype=torch.float32, requires_grad=True)
+        loss = f(pred, torch.tensor(labels, dtype=torch.float32)).sum()
+        grad = torch.autograd.grad(loss, pred, allow_unused=True)[0] if loss.requires_grad else None
+        assert grad is None or torch.all(grad == 0)
+    else:
+        y_pred = tf.constant(prediction, dtype=tf.float32)
+        with tf.GradientTape() as tape:
+            tape.watch(y_pred)
+            loss = tf.reduce_sum(f(tf.constant(labels, dtype=tf.float32), y_pred))
+        grad = tape.gradient(loss, y_pred)
+        assert grad is None or np.all(grad.numpy() == 0)

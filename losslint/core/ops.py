@@ -32,7 +32,8 @@ class Op:
 
 
 UNARY = frozenset({"log", "log2", "log10", "log1p", "exp", "expm1", "sqrt", "rsqrt", "abs", "square", "sigmoid",
-                   "softplus", "tanh", "cosh", "sin", "cos", "erf", "relu", "acos", "asin", "atanh"})
+                   "softplus", "tanh", "cosh", "sin", "cos", "erf", "relu", "acos", "asin", "atanh", "floor",
+                   "ceil", "sign"})
 
 
 def _spell(name: str, *extra: str, torch=True, tf=True, keras=True, np=True, math=False, jnp=True):
@@ -117,6 +118,13 @@ OPS: dict[str, Op] = {
         Op("add", ("torch.add", "tf.add", "tf.math.add", "keras.ops.add", "np.add", "jnp.add"), ("add",)),
         Op("multiply", ("torch.mul", "torch.multiply", "tf.multiply", "tf.math.multiply", "keras.ops.multiply",
                         "np.multiply", "jnp.multiply"), ("mul", "multiply")),
+        # Step functions: zero gradient almost everywhere (argmax/argmin: none at all).
+        Op("round", _spell("round", "K.round"), ("round",), differentiable=False),
+        Op("floor", _spell("floor", math=True), ("floor",), differentiable=False),
+        Op("ceil", _spell("ceil", math=True), ("ceil",), differentiable=False),
+        Op("sign", _spell("sign", "torch.sgn"), ("sign", "sgn"), differentiable=False),
+        Op("argmax", _spell("argmax", "K.argmax"), ("argmax",), differentiable=False),
+        Op("argmin", _spell("argmin", "K.argmin"), ("argmin",), differentiable=False),
         Op("epsilon", ("K.epsilon", "keras.config.epsilon")),
         Op("finfo", ("torch.finfo", "np.finfo", "jnp.finfo")),
         Op("pow", ("torch.pow", "tf.pow", "tf.math.pow", "keras.ops.power", "K.pow", "np.power",
