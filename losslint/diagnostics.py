@@ -40,6 +40,8 @@ class Report:
     node: cst.CSTNode
     fix: Fix | None = None
     anchor: str = "node"  # "node", or "def" to point at the ``def`` keyword of a FunctionDef
+    # Other expressions this finding explains (superseded findings there are dropped too).
+    covers: tuple[cst.CSTNode, ...] = ()
 
 
 @dataclass(frozen=True)

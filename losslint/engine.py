@@ -101,7 +101,7 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     for report in reports:
         codes = rules[report.code].supersedes
         if codes:
-            nodes = [report.node, *iter_nodes(report.node)]
+            nodes = [n for root in (report.node, *report.covers) for n in (root, *iter_nodes(root))]
             covered |= {(code, id(node)) for code in codes for node in nodes}
         for code in rules[report.code].supersedes_enclosing:
             inner.setdefault(code, set()).add(id(report.node))

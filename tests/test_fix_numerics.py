@@ -143,6 +143,11 @@ CASES = {
     ("LL502", 0): ("torch", (rng.normal(size=6), rng.normal(size=6)), None),
     ("LL502", 1): ("tf", (rng.choice([-1.0, 1.0], size=(2, 3)), rng.normal(size=(2, 3))), None),
     ("LL502", 2): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), None),
+    # Double where: identical values; at zeros / negatives the original's gradient is NaN.
+    ("LL102", 0): ("torch", (rng.random(6) + 0.1,), ([0.0, 0.5, -1.0],)),
+    ("LL102", 2): ("tf", (rng.random((2, 3)), rng.random((2, 3)) + 0.1), ([[1.0, 0.0]], [[0.0, 0.5]])),
+    ("LL102", 3): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), np.ones((2, 3))),
+                   ([[1.0, 2.0]], [[0.5, 0.1]], [[0.0, 0.0]])),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),

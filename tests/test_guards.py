@@ -140,3 +140,17 @@ def test_gate_on_a_square_is_checked_at_both_roots():
             d = pred - target
             return torch.where(torch.square(d) < 1.0, torch.square(d), torch.abs(d)).mean()
     """) == []
+
+
+def test_tensorflow_sqrt_in_a_where_is_safe_on_non_negative_values():
+    # Observed: TF's sqrt gradient is 0 at 0 when the incoming gradient is 0; PyTorch's is NaN.
+    body = """
+        import {module}
+
+        def distance_loss(a, b):
+            d2 = {sum}((a - b) ** 2)
+            return {where}(d2 > 0, {sqrt}(d2), 0.0)
+    """
+    tf_codes = codes(body.format(module="tensorflow as tf", sum="tf.reduce_sum", where="tf.where", sqrt="tf.sqrt"))
+    torch_codes = codes(body.format(module="torch", sum="torch.sum", where="torch.where", sqrt="torch.sqrt"))
+    assert "LL102" not in tf_codes and "LL102" in torch_codes

@@ -113,6 +113,7 @@ def meet(facts, a: cst.BaseExpression, b: cst.BaseExpression, env,
                 return None
             if evaluator.free & pinned:
                 return None  # the branches depend on the gated value in a way the substitution missed
-            if not math.isclose(left, right, rel_tol=1e-6, abs_tol=1e-9):
+            # A jump below 1e-4 is an eps at work (sqrt(max(x, 1e-12)) vs 0), not a threshold.
+            if not math.isclose(left, right, rel_tol=1e-6, abs_tol=1e-4):
                 return False
     return True

@@ -94,6 +94,20 @@ def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
     return {**env, NONZERO: env.get(NONZERO, ()) + facts} if facts else env
 
 
+def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
+    """The values ``x`` can have where ``x <op> c`` holds (``taken``) or fails: an interval,
+    "nonzero" (``x != 0`` holds / ``x == 0`` fails), or None when nothing useful is known."""
+    if operator in (cst.NotEqual, cst.Equal):
+        return "nonzero" if (operator is cst.NotEqual) == taken and c == 0 else None
+    if operator not in (cst.GreaterThan, cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual):
+        return None
+    above = operator in (cst.GreaterThan, cst.GreaterThanEqual)
+    closed = operator in (cst.GreaterThanEqual, cst.LessThanEqual)
+    if not taken:
+        above, closed = not above, not closed
+    return Interval(c, INF, closed, False) if above else Interval(-INF, c, False, closed)
+
+
 def _always_exits(block) -> bool:
     body = block.body
     last = body[-1] if body else None
@@ -319,17 +333,13 @@ class RangeAnalysis:
         if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1 \
                 or not condition.left.deep_equals(branch):
             return value
-        operator = type(condition.comparisons[0].operator)
         bound = self.range(condition.comparisons[0].comparator, env, function, depth)
         if not bound.is_constant:
             return value
-        c = bound.lo
-        excludes_zero = (taken and operator in (cst.GreaterThan, cst.NotEqual) and c >= 0) or (
-            not taken and operator is cst.Equal and c == 0) or (
-            not taken and operator is cst.LessThanEqual and c >= 0)
-        if excludes_zero and value.is_nonnegative:
-            return value.intersect(Interval(c, INF, False, False))
-        return value
+        region = condition_region(type(condition.comparisons[0].operator), bound.lo, taken)
+        if region == "nonzero":
+            return value.intersect(Interval(0.0, INF, False, False)) if value.is_nonnegative else value
+        return value.intersect(region) if region is not None else value
 
     def _is_random_draw(self, node: cst.BaseExpression, env: Env) -> bool:
         if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] is not OUTER:

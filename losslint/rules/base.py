@@ -33,8 +33,9 @@ class Rule:
         self.facts = facts
         self._reports = reports
 
-    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, anchor: str = "node") -> None:
-        self._reports.append(Report(self.code, message, node, fix, anchor))
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, anchor: str = "node",
+               covers: tuple[cst.CSTNode, ...] = ()) -> None:
+        self._reports.append(Report(self.code, message, node, fix, anchor, covers))
 
     @classmethod
     def handlers(cls) -> dict[type[cst.CSTNode], str]:

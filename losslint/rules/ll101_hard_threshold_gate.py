@@ -5,6 +5,7 @@ import libcst as cst
 from losslint import fixes
 from losslint.core.evaluate import meet
 from losslint.core.index import used_names
+from losslint.core.walk import iter_nodes
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import LOSS, Rule
 
@@ -25,14 +26,21 @@ class HardThresholdGate(Rule):
     fix_applicability = Applicability.UNSAFE
     trigger = re.compile(rb"where|switch")
 
+    def __init__(self, facts, reports) -> None:
+        super().__init__(facts, reports)
+        self._substitutes: set[int] = set()
+
     def visit_Call(self, call: cst.Call) -> None:
         meaning = self.facts.meaning(call)
         if meaning is None or meaning.op.name != "where":
             return
         args = [a.value for a in call.args if a.keyword is None]
-        if len(args) != 3:
+        if len(args) != 3 or id(call) in self._substitutes:
             return
         condition, a, b = args
+        # The inner where of a double where (same condition) only substitutes a safe argument.
+        self._substitutes |= {id(n) for n in iter_nodes(call) if isinstance(n, cst.Call)
+                              and self.facts.op_name(n) == "where" and n.args and n.args[0].value.deep_equals(condition)}
         gate = self._gate(condition)
         if gate is None:
             return
