@@ -301,3 +301,16 @@ def test_zeroing_a_diagonal_keeps_the_sign():
             y = torch.eye(n)
             probe(s - s * y)
     """) == Interval(0.0, math.inf, True, False)
+
+
+def test_provenance_ignores_metadata_reads():
+    facts, expr = facts_at("""
+        import torch
+        def focal_loss(input, target, alpha=0.25):
+            alpha_t = torch.tensor(alpha, device=input.device, dtype=input.dtype)
+            axes = torch.arange(2, len(input.shape))
+            probe(alpha_t + axes)
+    """)
+    assert not facts.is_prediction_derived(expr)
+    facts, expr = facts_at("import torch\ndef l(input, target):\n    probe(input.sigmoid() * 2)")
+    assert facts.is_prediction_derived(expr)

@@ -341,7 +341,7 @@ HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf",
 def test_every_no_fix_bad_example_has_a_numeric_case():
     # LL6xx and LL401 are about API behaviour (tested below), LL301/LL302 about gradient scale: no inf/NaN.
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
-                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401", "LL504", "LL103")
+                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401", "LL504", "LL103", "LL503")
                 for i, e in enumerate(spec.examples) if e.kind == "bad"}
     assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
 
@@ -453,3 +453,23 @@ def test_step_functions_give_the_prediction_no_gradient(index):
             loss = tf.reduce_sum(f(tf.constant(labels, dtype=tf.float32), y_pred))
         grad = tape.gradient(loss, y_pred)
         assert grad is None or np.all(grad.numpy() == 0)
+
+
+def test_python_values_break_the_gradient():
+    """LL503: each bad example loses the gradient in the way its message says."""
+    examples = [e for e in SPECS["LL503"].examples if e.kind == "bad"]
+    pred = torch.tensor([0.5, -2.0, 1.0], requires_grad=True)
+    target = torch.tensor([0.0, 0.0, 1.0])
+    # float(pred.abs().max()) is a constant to autograd: the gradient misses the scale's own term.
+    loss = loss_callable(examples[0].code)(pred, target)
+    (dropped,) = torch.autograd.grad(loss, pred)
+    kept = ((pred - target) ** 2).mean() / pred.abs().max()
+    (full,) = torch.autograd.grad(kept, pred)
+    assert torch.isclose(loss, kept) and not torch.allclose(dropped, full)
+    # A loss returned by .item() is a float: nothing to backpropagate.
+    assert isinstance(loss_callable(examples[1].code)(pred, target), float)
+    # .numpy() / float() of a symbolic tensor fail inside tf.function, as Keras runs losses.
+    for example in examples[2:]:
+        compiled = tf.function(loss_callable(example.code))
+        with pytest.raises((AttributeError, TypeError, NotImplementedError, ValueError)):
+            compiled(tf.constant([[0.0, 1.0]]), tf.constant([[0.5, 0.2]]))

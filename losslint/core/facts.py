@@ -12,7 +12,7 @@ from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
-from losslint.core.walk import iter_nodes, walk
+from losslint.core.walk import children, iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
                cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
@@ -48,6 +48,7 @@ class FileFacts:
         self._loss_depth = 0
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
+        self._loss_paths: dict[FunctionInfo, tuple[set, set]] = {}
         self._reduced: dict[FunctionInfo, str] | None = None
         self._autocast_blocks: list[tuple[cst.CSTNode, str]] = []
         self._assumed: list[tuple[cst.CSTNode, tuple]] = []
@@ -317,6 +318,23 @@ class FileFacts:
             return bool(returns) and all(self._elementwise(value, ret_env, helper, deeper) for value, ret_env in returns)
         return False
 
+    def on_loss_path(self, node: cst.CSTNode | None = None) -> bool:
+        """Does the current statement (and ``node`` in it, for a return) feed the returned loss? For
+        ``return loss, metrics`` only the first element does. A lambda's body always does."""
+        function = self.function
+        statement = self._statements[-1] if self._statements else None
+        if function is None or statement is None or isinstance(function.node, cst.Lambda):
+            return function is not None
+        if function not in self._loss_paths:
+            self._loss_paths[function] = _loss_slice(function)
+        returns, assignments = self._loss_paths[function]
+        if statement in returns and node is not None:
+            value = statement.body[0].value
+            if isinstance(value, cst.Tuple) and value.elements:
+                loss = value.elements[0].value
+                return node is loss or any(node is n for n in iter_nodes(loss))
+        return statement in returns or statement in assignments
+
     # -- provenance ---------------------------------------------------------------------------------
     def prediction_parameters(self, function: FunctionInfo | None) -> set[str]:
         """The loss's prediction argument(s): named like one (``pred``, ``logits``, ``y_pred``...), else
@@ -351,7 +369,7 @@ class FileFacts:
     def _derives(self, node, env, predictions: set[str], depth: int) -> bool:
         if depth > 8:
             return False
-        for name in used_names(node) if not isinstance(node, cst.Name) else {node.value}:
+        for name in _value_names(node):
             if name in env:
                 if any(b is not OUTER and self._derives(b.value, b.env, predictions, depth + 1)
                        or (b is OUTER and name in predictions) for b in env[name]):
@@ -414,3 +432,55 @@ def _uses_tensor_framework(node: cst.CSTNode, imports) -> bool:
             if not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0]):
                 return True
     return False
+
+
+def _loss_slice(function: FunctionInfo) -> tuple[set, set]:
+    """The return statements and the assignments whose values flow into the returned loss."""
+    returns, needed = set(), set()
+    for statement in iter_nodes(function.node.body, skip_functions=True):
+        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return)):
+            continue
+        value = statement.body[0].value
+        if isinstance(value, cst.Tuple) and value.elements:
+            value = value.elements[0].value  # (loss, metrics...): only the loss
+        if value is not None:
+            returns.add(statement)
+            needed |= used_names(value)
+    assignments: set = set()
+    changed = True
+    while changed:
+        changed = False
+        for assignment in function.assignments:
+            if assignment.statement not in assignments and assignment.targets & needed:
+                assignments.add(assignment.statement)
+                needed |= assignment.uses
+                changed = True
+    return returns, assignments
+
+
+# Reading these says nothing about a tensor's values: x.device, x.shape, len(x), x.size()...
+_METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout"})
+_METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device"})
+
+
+def _value_names(node: cst.CSTNode) -> set[str]:
+    """Names whose values flow into ``node`` (metadata reads such as ``x.shape`` do not count)."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+            continue
+        if isinstance(current, cst.Attribute) and current.attr.value in _METADATA_ATTRIBUTES:
+            continue
+        if isinstance(current, cst.Call):
+            if isinstance(current.func, cst.Name) and current.func.value == "len":
+                continue
+            if isinstance(current.func, cst.Attribute) and current.func.attr.value in _METADATA_METHODS:
+                continue
+        if isinstance(current, cst.Attribute):
+            stack.append(current.value)  # x.attr: the value of x (the attribute name is not a variable)
+            continue
+        stack.extend(children(current))
+    return names

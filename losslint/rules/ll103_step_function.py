@@ -2,8 +2,6 @@ import re
 
 import libcst as cst
 
-from losslint.core.index import used_names
-from losslint.core.walk import iter_nodes
 from losslint.rules.base import LOSS, Rule
 
 CAST_METHODS = {"float", "double", "half", "long", "int", "to", "type"}
@@ -19,21 +17,17 @@ class StepFunction(Rule):
     runs_in = LOSS
     trigger = re.compile(rb"round|floor|ceil|sign|sgn|argmax|argmin|cast|float\(\)|\.to\(|[<>]")
 
-    def __init__(self, facts, reports) -> None:
-        super().__init__(facts, reports)
-        self._reach: dict[object, set] = {}
-
     def visit_Call(self, call: cst.Call) -> None:
         meaning = self.facts.meaning(call)
         if meaning is not None and not meaning.op.differentiable:
             operands = self.facts.operands(call)
-            if operands and self.facts.is_prediction_derived(operands[0]) and self._reaches_loss():
+            if operands and self.facts.is_prediction_derived(operands[0]) and self.facts.on_loss_path(call):
                 self.report(call, f"`{meaning.op.name}` of the prediction has a zero gradient (none, for argmax): "
                                   f"the loss cannot move the model through it; use a soft relaxation (softmax for "
                                   f"argmax, a sigmoid for a threshold, a straight-through estimator for rounding)")
             return
         comparison = self._cast_comparison(call)
-        if comparison is not None and self._compares_prediction(comparison) and self._reaches_loss():
+        if comparison is not None and self._compares_prediction(comparison) and self.facts.on_loss_path(call):
             self.report(call, "a comparison of the prediction cast to a number is a step: its gradient is zero; "
                               "use a soft relaxation such as `sigmoid((p - t) * k)`")
 
@@ -51,41 +45,3 @@ class StepFunction(Rule):
     def _compares_prediction(self, comparison: cst.Comparison) -> bool:
         sides = [comparison.left, *(c.comparator for c in comparison.comparisons)]
         return any(self.facts.is_prediction_derived(side) for side in sides)
-
-    def _reaches_loss(self) -> bool:
-        """Is the current statement on the way to the returned loss (the first element of a tuple)?"""
-        function = self.facts.function
-        statement = self.facts._statements[-1] if self.facts._statements else None
-        if function is None or statement is None or isinstance(function.node, cst.Lambda):
-            return function is not None
-        if function not in self._reach:
-            self._reach[function] = _loss_slice(function)
-        returns, assignments = self._reach[function]
-        return statement in returns or statement in assignments
-
-
-def _loss_slice(function):
-    """The return statements and the assignments whose values flow into the returned loss."""
-    returns, needed = set(), set()
-    for statement in _return_lines(function.node.body):
-        value = statement.body[0].value
-        if isinstance(value, cst.Tuple) and value.elements:
-            value = value.elements[0].value  # (loss, metrics...): only the loss
-        if value is not None:
-            returns.add(statement)
-            needed |= used_names(value)
-    assignments = set()
-    changed = True
-    while changed:
-        changed = False
-        for assignment in function.assignments:
-            if assignment.statement not in assignments and assignment.targets & needed:
-                assignments.add(assignment.statement)
-                needed |= assignment.uses
-                changed = True
-    return returns, assignments
-
-
-def _return_lines(node):
-    return [n for n in iter_nodes(node, skip_functions=True)
-            if isinstance(n, cst.SimpleStatementLine) and isinstance(n.body[0], cst.Return)]

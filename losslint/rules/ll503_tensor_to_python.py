@@ -1,0 +1,35 @@
+import re
+
+import libcst as cst
+
+from losslint.rules.base import LOSS, Rule
+
+METHODS = {"item", "numpy", "tolist"}
+BUILTINS = {"float", "int", "bool"}
+
+
+class TensorToPython(Rule):
+    """LL503: the prediction turned into a Python number on its way to the loss."""
+
+    code = "LL503"
+    name = "tensor-to-python"
+    summary = "`.item()`, `.numpy()`, `float()` of the prediction on the way to the loss"
+    runs_in = LOSS
+    trigger = re.compile(rb"\.item\(|\.numpy\(|\.tolist\(|float\(|int\(|bool\(")
+
+    def visit_Call(self, call: cst.Call) -> None:
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in METHODS and not call.args:
+            value, what = func.value, f".{func.attr.value}()"
+        elif isinstance(func, cst.Name) and func.value in BUILTINS and len(call.args) == 1 \
+                and func.value not in self.facts.imports.bound_names:
+            value, what = call.args[0].value, f"{func.value}()"
+        else:
+            return
+        if not self.facts.is_tensor_like(value) or not self.facts.is_prediction_derived(value):
+            return
+        if not self.facts.on_loss_path(call):
+            return  # logging, metrics, or anything the returned loss does not use
+        self.report(call, f"`{what}` turns a tensor computed from the prediction into a Python value on the way "
+                          f"to the loss: the gradient stops there (and TensorFlow graph mode fails); keep it a "
+                          f"tensor, or `.detach()` it if a constant is really meant")
