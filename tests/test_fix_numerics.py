@@ -148,6 +148,8 @@ CASES = {
     ("LL102", 2): ("tf", (rng.random((2, 3)), rng.random((2, 3)) + 0.1), ([[1.0, 0.0]], [[0.0, 0.5]])),
     ("LL102", 3): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), np.ones((2, 3))),
                    ([[1.0, 2.0]], [[0.5, 0.1]], [[0.0, 0.0]])),
+    ("LL505", 0): ("torch", (rng.normal(size=6), rng.random(6)), None),
+    ("LL505", 2): ("torch", (rng.normal(size=6), rng.random(6), rng.random(6)), None),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
     ("LL212", 1): ("torch", (np.concatenate([-np.logspace(-9, 0, 8), rng.normal(size=8)]),), None),
     ("LL212", 2): ("tf", (rng.normal(size=(2, 4)), np.logspace(-9, 0, 8).reshape(2, 4)), None),
@@ -192,6 +194,12 @@ def test_fix_numerics(code, index, example):
         return
     if code == "LL402":
         _check_sample_weights_apply(example, ordinary)
+        return
+    if code == "LL505":
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            torch_run(original, *ordinary)
+        loss, grads = torch_run(fixed, *ordinary)
+        assert finite(loss, grads) and torch.any(grads[0] != 0)
         return
     if code == "LL101":
         _check_gradient_reaches_both_sides(framework, original, fixed, ordinary)
@@ -341,7 +349,8 @@ HALF_PRECISION_CASES = {("LL207", 1): ("torch", "NLLLoss"), ("LL207", 3): ("tf",
 def test_every_no_fix_bad_example_has_a_numeric_case():
     # LL6xx and LL401 are about API behaviour (tested below), LL301/LL302 about gradient scale: no inf/NaN.
     expected = {(code, i) for code, spec in SPECS.items() if all_rules()[code].fix_applicability is None
-                and not code.startswith("LL6") and code not in ("LL301", "LL302", "LL401", "LL504", "LL103", "LL503")
+                and not code.startswith("LL6")
+                and code not in ("LL301", "LL302", "LL401", "LL504", "LL103", "LL503", "LL104", "LL105", "LL505")
                 for i, e in enumerate(spec.examples) if e.kind == "bad"}
     assert expected == set(NO_FIX_CASES) | set(HALF_PRECISION_CASES)
 
@@ -473,3 +482,37 @@ def test_python_values_break_the_gradient():
         compiled = tf.function(loss_callable(example.code))
         with pytest.raises((AttributeError, TypeError, NotImplementedError, ValueError)):
             compiled(tf.constant([[0.0, 1.0]]), tf.constant([[0.5, 0.2]]))
+
+
+def test_inplace_item_assignment_raises():
+    f = loss_callable(SPECS["LL505"].examples[1].code)
+    logits = torch.randn(6, requires_grad=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        f(logits, torch.tensor([1.0, -1.0, 0.5, -1.0, 2.0, 0.0])).backward()
+
+
+@pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL105"].examples) if e.kind == "bad"])
+def test_detached_prediction_gets_no_gradient(index):
+    example = SPECS["LL105"].examples[index]
+    f = loss_callable(example.code)
+    a, b = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    if example.framework == "torch":
+        pred = torch.tensor(a, dtype=torch.float32, requires_grad=True)
+        loss = f(pred, torch.tensor(b, dtype=torch.float32))
+        assert not loss.requires_grad  # nothing left to differentiate with respect to the prediction
+    else:
+        y_pred = tf.constant(a, dtype=tf.float32)
+        with tf.GradientTape() as tape:
+            tape.watch(y_pred)
+            loss = tf.reduce_sum(f(tf.constant(b, dtype=tf.float32), y_pred))
+        assert tape.gradient(loss, y_pred) is None
+
+
+def test_builtin_max_of_tensors_fails_in_graph_mode(tmp_path, monkeypatch):
+    """LL104: even with its source readable by AutoGraph, builtin max() of tensors raises."""
+    (tmp_path / "ll104_example.py").write_text(SPECS["LL104"].examples[1].code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import ll104_example
+
+    with pytest.raises(Exception, match="Python `bool` is not allowed"):
+        tf.function(ll104_example.worst_case_loss)(tf.constant([[0.0, 1.0]]), tf.constant([[0.5, 0.2]]))

@@ -154,3 +154,19 @@ def test_tensorflow_sqrt_in_a_where_is_safe_on_non_negative_values():
     tf_codes = codes(body.format(module="tensorflow as tf", sum="tf.reduce_sum", where="tf.where", sqrt="tf.sqrt"))
     torch_codes = codes(body.format(module="torch", sum="torch.sum", where="torch.where", sqrt="torch.sqrt"))
     assert "LL102" not in tf_codes and "LL102" in torch_codes
+
+
+def test_structure_checks_and_emptiness_guards_are_not_branches_on_values():
+    assert codes("""
+        import torch
+
+        def lovasz_loss(probas, labels, classes="present"):
+            losses = []
+            for c in range(probas.shape[1]):
+                fg = (labels == c).type_as(probas)
+                if classes == "present" and fg.sum() == 0:
+                    continue
+                if not probas.is_floating_point() or probas.sum() > 0:
+                    losses.append((fg - probas[:, c]).abs().mean())
+            return torch.stack(losses).mean()
+    """) == []

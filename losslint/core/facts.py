@@ -234,6 +234,9 @@ class FileFacts:
             return self._tensor_like(node.left, env, function, deeper) or self._tensor_like(node.right, env, function, deeper)
         if isinstance(node, cst.UnaryOperation):
             return self._tensor_like(node.expression, env, function, deeper)
+        if isinstance(node, cst.IfExp):  # either value (also what ``x[i] = v`` leaves behind)
+            return self._tensor_like(node.body, env, function, deeper) or \
+                self._tensor_like(node.orelse, env, function, deeper)
         if isinstance(node, cst.Comparison):  # target > 0 on a tensor is a boolean tensor
             return self._tensor_like(node.left, env, function, deeper) or any(
                 self._tensor_like(c.comparator, env, function, deeper) for c in node.comparisons)
@@ -242,6 +245,9 @@ class FileFacts:
         if isinstance(node, cst.Attribute):
             return node.attr.value in ("data", "T", "mT") and self._tensor_like(node.value, env, function, deeper)
         if isinstance(node, cst.Call):
+            callee = (dotted_name(node.func) or "").split(".")[-1]
+            if callee.startswith(("is_", "has_")):
+                return False  # predicates (tree.is_nested, x.is_complex()) return Python bools
             meaning = self.imports.meaning(node)
             if meaning is not None:
                 if meaning.framework in ("torch", "tf", "keras", "jax"):
@@ -460,7 +466,9 @@ def _loss_slice(function: FunctionInfo) -> tuple[set, set]:
 
 # Reading these says nothing about a tensor's values: x.device, x.shape, len(x), x.size()...
 _METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout"})
-_METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device"})
+_METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device", "is_floating_point",
+                               "is_complex", "is_contiguous"})
+_TYPE_FROM_ARGUMENT = frozenset({"type_as", "to", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 
 
 def _value_names(node: cst.CSTNode) -> set[str]:
@@ -478,6 +486,9 @@ def _value_names(node: cst.CSTNode) -> set[str]:
             if isinstance(current.func, cst.Name) and current.func.value == "len":
                 continue
             if isinstance(current.func, cst.Attribute) and current.func.attr.value in _METADATA_METHODS:
+                continue
+            if isinstance(current.func, cst.Attribute) and current.func.attr.value in _TYPE_FROM_ARGUMENT:
+                stack.append(current.func.value)  # x.type_as(y): the values of x, the dtype of y
                 continue
         if isinstance(current, cst.Attribute):
             stack.append(current.value)  # x.attr: the value of x (the attribute name is not a variable)

@@ -1,0 +1,57 @@
+import re
+
+import libcst as cst
+
+from losslint.rules.base import LOSS, Rule
+
+
+class PythonBranchOnTensor(Rule):
+    """LL104: Python control flow on a prediction tensor, or builtin max/min over tensors."""
+
+    code = "LL104"
+    name = "python-branch-on-tensor"
+    summary = "Python if/while/and/or on a prediction tensor, or builtin max()/min() of tensors"
+    # (Builtin sum() of tensors is differentiable and graph-safe: not flagged.)
+    runs_in = LOSS
+    trigger = re.compile(rb"\bif\b|\bwhile\b|\band\b|\bor\b|max\(|min\(")
+
+    def visit_If(self, node: cst.If) -> None:
+        self._check(node.test, "if")
+
+    def visit_While(self, node: cst.While) -> None:
+        self._check(node.test, "while")
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._check(node.test, "a conditional expression")
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        for side in (node.left, node.right):
+            self._check(side, "`and`/`or`")
+
+    def visit_Call(self, call: cst.Call) -> None:
+        func = call.func
+        if not (isinstance(func, cst.Name) and func.value in ("max", "min")) or func.value in self.facts.imports.bound_names:
+            return
+        values = [a.value for a in call.args if a.keyword is None]
+        if len(values) >= 2 and all(self.facts.is_tensor_like(v) for v in values) \
+                and any(self.facts.is_prediction_derived(v) for v in values):
+            self.report(call, f"builtin `{func.value}()` of tensors compares them in Python: a hard choice made "
+                              f"outside the graph, which raises inside tf.function (AutoGraph does not rewrite "
+                              f"it); use `torch.{func.value}imum` / `tf.math.{func.value}imum`")
+
+    def _check(self, test: cst.BaseExpression, where: str) -> None:
+        if isinstance(test, cst.BooleanOperation):
+            return  # its sides are checked on their own
+        if isinstance(test, cst.Comparison) and any(
+                isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in test.comparisons):
+            return  # `x is None`, `k in d`: not about the tensor's values
+        if isinstance(test, cst.Comparison) and any(
+                isinstance(c.comparator, (cst.Integer, cst.Float)) and c.comparator.evaluated_value == 0
+                for c in test.comparisons):
+            return  # `if n.sum() == 0:` / `> 0`: an emptiness guard, deliberate
+        value = test.left if isinstance(test, cst.Comparison) else test
+        if not self.facts.is_tensor_like(value) or not self.facts.is_prediction_derived(test):
+            return
+        self.report(test, f"{where} on a tensor computed from the prediction: Python decides on its value, so the "
+                          f"gradient cannot see the choice, every step waits for the device, and in TensorFlow it "
+                          f"works in graph mode only where AutoGraph rewrites it; use `where` or masks")
