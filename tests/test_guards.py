@@ -170,3 +170,16 @@ def test_structure_checks_and_emptiness_guards_are_not_branches_on_values():
                     losses.append((fg - probas[:, c]).abs().mean())
             return torch.stack(losses).mean()
     """) == []
+
+
+def test_lists_lengths_and_shape_helpers_are_not_predictions():
+    assert codes("""
+        import torch
+
+        def ctc_loss(logits, targets, input_lengths, blank_index=0, outputs=None):
+            input_lengths = torch.as_tensor(input_lengths, dtype=torch.long)
+            first = outputs[0] if outputs else None
+            if blank_index != logits.shape[2] - 1:
+                logits = logits.roll(1, dims=2)
+            return torch.nn.functional.ctc_loss(logits, targets, input_lengths, input_lengths)
+    """) == []

@@ -21,11 +21,11 @@ DEFAULT_OPTIONS = {"weight-ratio": 1e4, "weight-band": (1e-6, 1e6)}
 _EPS_NAMES = ("eps", "epsilon", "_eps", "EPS", "EPSILON")
 # Parameters with these names hold numbers or settings, not tensors.
 _SCALAR_PARAMETER = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|smooth\w*|"
-                               r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|ignore_index|"
+                               r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|\w*_?index|\w*_?idx|"
                                r"\w*_name|name|training|step|epoch\w*|\w*count)$")
 _SCALAR_ANNOTATIONS = {"int", "float", "str", "bool"}
 _PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outputs?|logits|y_?hat|yhat|scores?|"
-                              r"probs?|probabilities|inputs?|input_?\w*)$", re.IGNORECASE)
+                              r"probs?|probabilities|inputs?)$", re.IGNORECASE)
 _TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|masks?)$", re.IGNORECASE)
 _NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
 

@@ -49,8 +49,10 @@ class PythonBranchOnTensor(Rule):
                 isinstance(c.comparator, (cst.Integer, cst.Float)) and c.comparator.evaluated_value == 0
                 for c in test.comparisons):
             return  # `if n.sum() == 0:` / `> 0`: an emptiness guard, deliberate
-        value = test.left if isinstance(test, cst.Comparison) else test
-        if not self.facts.is_tensor_like(value) or not self.facts.is_prediction_derived(test):
+        if isinstance(test, (cst.Name, cst.Attribute)):
+            return  # bare truthiness (`if outputs:`) is usually a list or an option, not a tensor's value
+        sides = [test.left, *(c.comparator for c in test.comparisons)] if isinstance(test, cst.Comparison) else [test]
+        if not any(self.facts.is_tensor_like(side) and self.facts.is_prediction_derived(side) for side in sides):
             return
         self.report(test, f"{where} on a tensor computed from the prediction: Python decides on its value, so the "
                           f"gradient cannot see the choice, every step waits for the device, and in TensorFlow it "
