@@ -86,8 +86,9 @@ class _Dispatcher:
         facts.leave(node)
 
 
-def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings) -> list[Report]:
-    facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options))
+def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings,
+                   path: str | None = None) -> list[Report]:
+    facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options), path)
     reports: list[Report] = []
     _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
     return _without_superseded(reports)
@@ -191,7 +192,7 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         result.diagnostics.append(error.diagnostic)
         return result
     text = body.decode(module.encoding, errors="replace")
-    reports = analyze_module(module, text, rules, settings)
+    reports = analyze_module(module, text, rules, settings, filename)
     result.diagnostics = _diagnostics(_located(reports, module), module, filename, Suppressions(text),
                                       with_edits, set(Applicability))
     return result
@@ -247,7 +248,7 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
             break
         text = current.decode(module.encoding, errors="replace")
         suppressions = Suppressions(text)
-        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings), module)
+        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module)
                    if r.fix is not None and r.fix.applicability in levels
                    and not suppressions.is_suppressed(r.code, s.row)]
         if not located:

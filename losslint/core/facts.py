@@ -32,7 +32,7 @@ _NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
 
 class FileFacts:
     def __init__(self, module: cst.Module, source: str = "", loss_patterns: tuple[str, ...] = (),
-                 options: dict | None = None) -> None:
+                 options: dict | None = None, path: str | None = None) -> None:
         self.module = module
         self.source = source
         self.options = {**DEFAULT_OPTIONS, **(options or {})}
@@ -40,7 +40,7 @@ class FileFacts:
         walk(module, self.index)
         self.imports = self.index.imports
         self.scopes = LossScopes(self.index, loss_patterns)
-        self.ranges = RangeAnalysis(self.index)
+        self.ranges = RangeAnalysis(self.index, path)
         self.ranges.set_module(module)
         # Where the traversal is: innermost function and statement.
         self._functions: list[FunctionInfo] = []

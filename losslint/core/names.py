@@ -82,6 +82,8 @@ class ImportTable:
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
         self.bound_names: set[str] = set()  # names bound otherwise (assignments, parameters, defs)
+        # ``from .config import EPS`` / ``from mypkg.config import EPS``: names a sibling module defines.
+        self.project_imports: set[str] = set()
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
@@ -93,13 +95,21 @@ class ImportTable:
                     head = full.split(".")[0]
                     self.aliases[head] = head
             return
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):
+            return
+        if node.relative or node.module is None:
+            for alias in node.names:
+                name = alias.asname.name if alias.asname else alias.name
+                if isinstance(name, cst.Name):
+                    self.project_imports.add(name.value)
             return
         module = dotted_name(node.module) or ""
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             self.aliases[local] = f"{module}.{name}"
+            if module.split(".")[0] not in FRAMEWORK_ROOTS and module.split(".")[0] not in ("tensorflow", "numpy"):
+                self.project_imports.add(local)
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The normalized qualified name of a dotted expression, or None when it is not imported."""

@@ -94,6 +94,46 @@ def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
     return {**env, NONZERO: env.get(NONZERO, ()) + facts} if facts else env
 
 
+def imported_constant(path: str, name: str) -> float | None:
+    """A number a sibling module defines (``from .config import LAMBDA_KL``), inferred by astroid.
+    astroid is imported and the file parsed only here, when a rule needs such a value."""
+    import os
+    import sys
+
+    if not os.path.isfile(path):
+        return None
+    # The dotted module name (through the folders that hold an __init__.py) and the folder above them.
+    folder, parts = os.path.dirname(os.path.abspath(path)), [os.path.splitext(os.path.basename(path))[0]]
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        parts.insert(0, os.path.basename(folder))
+        folder = os.path.dirname(folder)
+    sys.path.insert(0, folder)
+    try:
+        import astroid
+        from astroid.nodes import Const
+
+        module = astroid.MANAGER.ast_from_file(path, modname=".".join(parts), source=True)
+        values = {v.value for v in module.igetattr(name)
+                  if isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)}
+    except Exception:  # astroid cannot tell: give up quietly
+        return None
+    finally:
+        sys.path.remove(folder)
+        _forget_project_modules(folder)
+    return float(values.pop()) if len(values) == 1 else None
+
+
+def _forget_project_modules(folder: str) -> None:
+    """Drop astroid's cached modules under ``folder`` (files change between runs); the standard
+    library stays cached."""
+    import astroid
+
+    cache = astroid.MANAGER.astroid_cache
+    for name, module in list(cache.items()):
+        if (getattr(module, "file", None) or "").startswith(folder + "/"):
+            del cache[name]
+
+
 def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
     """The values ``x`` can have where ``x <op> c`` holds (``taken``) or fails: an interval,
     "nonzero" (``x != 0`` holds / ``x == 0`` fails), or None when nothing useful is known."""
@@ -128,8 +168,9 @@ RESULT_RANGES = {"unit": UNIT, "symmetric_unit": SYMMETRIC_UNIT, "positive": POS
 
 
 class RangeAnalysis:
-    def __init__(self, index: ModuleIndex) -> None:
+    def __init__(self, index: ModuleIndex, path: str | None = None) -> None:
         self.index = index
+        self.path = path  # the file's path, for constants imported from sibling modules
         self.imports: ImportTable = index.imports
         self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
         self._constants = index.constants()
@@ -425,6 +466,10 @@ class RangeAnalysis:
             scope = scope.parent
         if name in self._constants and "." not in name:
             return self.range(self._constants[name], {}, None, depth + 1)
+        if name in self.imports.project_imports and self.path is not None:
+            value = imported_constant(self.path, name)
+            if value is not None:
+                return Interval.const(value)
         return UNKNOWN
 
     def _parameter(self, param: cst.Param) -> Interval:
