@@ -516,3 +516,54 @@ def test_builtin_max_of_tensors_fails_in_graph_mode(tmp_path, monkeypatch):
 
     with pytest.raises(Exception, match="Python `bool` is not allowed"):
         tf.function(ll104_example.worst_case_loss)(tf.constant([[0.0, 1.0]]), tf.constant([[0.5, 0.2]]))
+
+
+def _sum_terms(expression: "cst.BaseExpression") -> list:
+    import libcst as cst
+
+    if isinstance(expression, cst.BinaryOperation) and isinstance(expression.operator, cst.Add):
+        return _sum_terms(expression.left) + [expression.right]
+    return [expression]
+
+
+def _term_variants(code: str) -> list[str]:
+    """The example with its loss reduced to one weighted term at a time."""
+    import libcst as cst
+
+    module = cst.parse_module(textwrap.dedent(code).lstrip("\n"))
+    lines = module.code.splitlines()
+    accumulation = [i for i, line in enumerate(lines) if "+=" in line]
+    if accumulation:  # loss = a * x; loss += b * y: keep one of the two contributions
+        first = next(i for i, line in enumerate(lines) if line.strip().startswith("loss = "))
+        only_first = lines[:accumulation[0]] + lines[accumulation[0] + 1:]
+        only_second = list(lines)
+        only_second[first] = only_second[first].replace("loss = ", "loss = 0.0 * ", 1)
+        return ["\n".join(only_first), "\n".join(only_second)]
+
+    class Keep(cst.CSTTransformer):
+        def __init__(self, index):
+            self.index = index
+
+        def leave_Return(self, original, updated):
+            return updated.with_changes(value=_sum_terms(updated.value)[self.index])
+
+    returned = [n for n in module.body[-1].body.body if isinstance(n, cst.SimpleStatementLine)][-1].body[0].value
+    return [module.visit(Keep(i)).code for i in range(len(_sum_terms(returned)))]
+
+
+@pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL301"].examples) if e.kind == "bad"])
+def test_mixed_weights_make_gradient_norms_differ_beyond_the_bound(index):
+    """LL301: each weighted term alone; the norms of their input gradients differ by more than 1e4."""
+    example = SPECS["LL301"].examples[index]
+    norms = []
+    for variant in _term_variants(example.code):
+        f = loss_callable(variant)
+        arrays = [rng.random((4, 3)) + 0.5 for _ in range(len(inspect.signature(f).parameters))]
+        if example.framework == "torch":
+            _, grads = torch_run(f, *arrays)
+            flat = [g.numpy().ravel() for g in grads if g is not None]
+        else:
+            _, grads = tf_run(f, *arrays)
+            flat = [g.ravel() for g in grads if g is not None]
+        norms.append(float(np.linalg.norm(np.concatenate(flat))))
+    assert len(norms) >= 2 and max(norms) / min(norms) > 1e4, norms
