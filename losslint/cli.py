@@ -20,7 +20,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="losslint", description="Find and fix numerical and gradient bugs in loss code.",
-        epilog="Subcommands: `losslint rules` lists the rules, `losslint rule CODE` explains one.")
+        epilog="Subcommands: `losslint rules` lists the rules, `losslint rule CODE` explains one, "
+               "`losslint clean` removes the cache.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - for stdin")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change values")
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     parser.add_argument("--statistics", action="store_true", help="count findings per rule")
     parser.add_argument("--config", type=Path, help="use this config file instead of the nearest pyproject.toml")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write .losslint_cache/")
     parser.add_argument("--stdin-filename", help="the name of the file read from stdin")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("--version", action="version", version=f"losslint {__version__}")
@@ -76,6 +78,12 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
             err.write("usage: losslint rule CODE\n")
             return EXIT_ERROR
         return _print_rule(argv[1], out, err)
+    if argv[:1] == ["clean"]:
+        from losslint.cache import CACHE_DIR, Cache
+
+        removed = Cache(Path.cwd()).clear()
+        out.write(f"Removed {CACHE_DIR}/\n" if removed else f"No {CACHE_DIR}/ here\n")
+        return EXIT_CLEAN
     if argv[:1] == ["check"]:
         argv = argv[1:]
     try:
@@ -133,7 +141,12 @@ def _run(args, stdin, out, err) -> int:
         files = list(iter_python_files([Path(p) for p in paths], _excluded_by_config(config_for)))
         jobs = [Job(str(f), str(f), config_for(f).settings_for(f), mode, args.unsafe_fixes, with_edits)
                 for f in files]
-        results = run_jobs(jobs)
+        cache = None
+        if mode == "lint" and not args.no_cache:
+            from losslint.cache import Cache
+
+            cache = Cache(Path.cwd())
+        results = run_jobs(jobs, cache=cache)
     return _report(args, results, mode, out)
 
 

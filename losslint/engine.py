@@ -48,6 +48,7 @@ class FileResult:
     error: str | None = None  # the file could not be analyzed (read or syntax error)
     fixed: bytes | None = None  # the new content, when fixing changed it
     fixes_applied: int = 0
+    cacheable: bool = True  # False when other files (sibling modules' constants) shaped the result
 
 
 class LintError(Exception):
@@ -87,10 +88,12 @@ class _Dispatcher:
 
 
 def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings,
-                   path: str | None = None) -> list[Report]:
+                   path: str | None = None, result: FileResult | None = None) -> list[Report]:
     facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options), path)
     reports: list[Report] = []
     _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
+    if result is not None and facts.ranges.read_other_files:
+        result.cacheable = False
     return _without_superseded(reports)
 
 
@@ -192,7 +195,7 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         result.diagnostics.append(error.diagnostic)
         return result
     text = body.decode(module.encoding, errors="replace")
-    reports = analyze_module(module, text, rules, settings, filename)
+    reports = analyze_module(module, text, rules, settings, filename, result)
     result.diagnostics = _diagnostics(_located(reports, module), module, filename, Suppressions(text),
                                       with_edits, set(Applicability))
     return result

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from losslint.diagnostics import Diagnostic, Location
+from losslint.cache import key as cache_key
 from losslint.engine import SYNTAX_ERROR, FileResult, Settings, fix_source, lint_source
 
 # Below this many files a process pool costs more than it saves.
@@ -73,7 +74,33 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
-def run_jobs(jobs: list[Job], workers: int | None = None) -> list[tuple[FileResult, bytes | None]]:
+def run_jobs(jobs: list[Job], workers: int | None = None, cache=None) -> list[tuple[FileResult, bytes | None]]:
+    """Run every job, in a process pool for many files; lint jobs are answered from ``cache``
+    when the file's content and settings are unchanged."""
+    results: list[tuple[FileResult, bytes | None] | None] = [None] * len(jobs)
+    pending: list[int] = []
+    keys: dict[int, str] = {}
+    for i, job in enumerate(jobs):
+        if cache is not None and job.mode == "lint":
+            try:
+                source = Path(job.path).read_bytes()
+            except OSError:
+                pending.append(i)
+                continue
+            keys[i] = cache_key(source, job.display, job.settings, job.with_edits)
+            hit = cache.get(keys[i])
+            if hit is not None:
+                results[i] = (hit, source)
+                continue
+        pending.append(i)
+    for i, result in zip(pending, _run_all([jobs[i] for i in pending], workers)):
+        results[i] = result
+        if i in keys:
+            cache.put(keys[i], result[0])
+    return results
+
+
+def _run_all(jobs: list[Job], workers: int | None) -> list[tuple[FileResult, bytes | None]]:
     workers = workers or os.cpu_count() or 1
     if len(jobs) < PARALLEL_THRESHOLD or workers == 1:
         return [run_job(job) for job in jobs]

@@ -119,19 +119,12 @@ def imported_constant(path: str, name: str) -> float | None:
         return None
     finally:
         sys.path.remove(folder)
-        _forget_project_modules(folder)
+        # Files change between runs of one process (tests, an editor server), and astroid memoizes
+        # modules and module lookups: start fresh next time (about 0.1 s, paid only by such files).
+        import astroid
+
+        astroid.MANAGER.clear_cache()
     return float(values.pop()) if len(values) == 1 else None
-
-
-def _forget_project_modules(folder: str) -> None:
-    """Drop astroid's cached modules under ``folder`` (files change between runs); the standard
-    library stays cached."""
-    import astroid
-
-    cache = astroid.MANAGER.astroid_cache
-    for name, module in list(cache.items()):
-        if (getattr(module, "file", None) or "").startswith(folder + "/"):
-            del cache[name]
 
 
 def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
@@ -171,6 +164,7 @@ class RangeAnalysis:
     def __init__(self, index: ModuleIndex, path: str | None = None) -> None:
         self.index = index
         self.path = path  # the file's path, for constants imported from sibling modules
+        self.read_other_files = False  # a sibling module's value was used: results depend on it too
         self.imports: ImportTable = index.imports
         self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
         self._constants = index.constants()
@@ -467,6 +461,7 @@ class RangeAnalysis:
         if name in self._constants and "." not in name:
             return self.range(self._constants[name], {}, None, depth + 1)
         if name in self.imports.project_imports and self.path is not None:
+            self.read_other_files = True
             value = imported_constant(self.path, name)
             if value is not None:
                 return Interval.const(value)

@@ -1,0 +1,58 @@
+"""The content-hash cache: same findings warm and cold, invalidated by content, settings and
+sibling modules; --no-cache and `losslint clean`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_cli import BAD, run
+
+
+def test_warm_run_gives_the_same_findings_and_reads_the_cache(tmp_path, monkeypatch):
+    (tmp_path / "bad.py").write_text(BAD)
+    cold = run("bad.py", cwd=tmp_path)
+    assert (tmp_path / ".losslint_cache" / ".gitignore").read_text() == "*\n"
+    import losslint.runner as runner
+
+    calls = []
+    real = runner._run_all
+    monkeypatch.setattr(runner, "_run_all", lambda jobs, workers: calls.append(len(jobs)) or real(jobs, workers))
+    assert run("bad.py", cwd=tmp_path) == cold
+    assert calls == [0]  # nothing analyzed again
+
+
+def test_content_and_settings_invalidate(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD)
+    run("bad.py", cwd=tmp_path)
+    path.write_text(BAD.replace("torch.log(1 + pred)", "torch.log1p(pred)"))
+    assert "LL211" not in run("bad.py", cwd=tmp_path)[1]
+    assert "LL201" not in run("bad.py", "--ignore", "LL201", cwd=tmp_path)[1]
+
+
+def test_results_that_read_a_sibling_module_are_not_cached(tmp_path):
+    (tmp_path / "settings.py").write_text("FLOOR = 1e-6\n")
+    (tmp_path / "loss.py").write_text("import torch\nfrom settings import FLOOR\n\n\ndef log_loss(p):\n"
+                                      "    return torch.log(p + FLOOR).mean()\n")
+    assert run("loss.py", cwd=tmp_path)[0] == 0
+    (tmp_path / "settings.py").write_text("FLOOR = -1.0\n")
+    assert "LL201" in run("loss.py", cwd=tmp_path)[1]
+
+
+def test_no_cache_and_clean(tmp_path):
+    (tmp_path / "bad.py").write_text(BAD)
+    run("bad.py", "--no-cache", cwd=tmp_path)
+    assert not (tmp_path / ".losslint_cache").exists()
+    run("bad.py", cwd=tmp_path)
+    assert run("clean", cwd=tmp_path)[1] == "Removed .losslint_cache/\n"
+    assert not (tmp_path / ".losslint_cache").exists()
+    assert run("clean", cwd=tmp_path)[1] == "No .losslint_cache/ here\n"
+
+
+def test_fix_mode_does_not_use_the_cache(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD)
+    run("bad.py", cwd=tmp_path)
+    run("bad.py", "--fix", cwd=tmp_path)
+    assert "torch.log1p(pred)" in path.read_text()
+    assert "LL211" not in run("bad.py", cwd=tmp_path)[1]
