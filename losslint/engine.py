@@ -12,6 +12,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from losslint.core.facts import FileFacts
+from losslint.core.reduce import reduce_source
 from losslint.core.walk import children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.rules import all_rules
@@ -34,6 +35,9 @@ class Settings:
     codes: frozenset[str] = field(default_factory=lambda: frozenset(
         code for code, rule in all_rules().items() if rule.default_enabled))
     loss_patterns: tuple[str, ...] = ()
+    # Blank out definitions that cannot hold a finding before parsing (a speed and memory lever
+    # that must not change what is found; tests run with and without it).
+    reduce: bool = True
     # Rule options from the configuration, as (key, value) pairs: hashable and picklable.
     options: tuple[tuple[str, object], ...] = ()
 
@@ -119,6 +123,24 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     return kept
 
 
+def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
+    """The source with definitions no rule can act on blanked out (lines and columns unchanged)."""
+    if not settings.reduce or settings.loss_patterns:
+        return body  # configured loss-function names can match any definition
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body  # other encodings: parse as is
+    # What can hold a finding: code that may be loss code, or that matches a rule running anywhere.
+    patterns = [LOSS_TEXT] + [rule.trigger for rule in rules if rule.runs_in != LOSS]
+
+    def keep(block: str) -> bool:
+        data = block.encode("utf-8")
+        return any(pattern.search(data) for pattern in patterns)
+    reduced = reduce_source(text, keep)
+    return reduced.encode("utf-8") if reduced is not None else body
+
+
 def _parse(source: bytes, filename: str) -> cst.Module:
     try:
         return cst.parse_module(source)
@@ -189,7 +211,8 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         return result
     body = source[len(BOM):] if source.startswith(BOM) else source
     try:
-        module = _parse(body, filename)
+        # JSON/SARIF edits are computed from the module's code: they need the whole file.
+        module = _parse(body if with_edits else _reduced(body, rules, settings), filename)
     except LintError as error:
         result.error = error.diagnostic.message
         result.diagnostics.append(error.diagnostic)

@@ -20,7 +20,7 @@ class Log1p(Rule):
     summary = "`log(1 + x)` computed in two roundings; use `log1p(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"log")
+    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*(?:\b1(?:\.0*)?\s*\+|\+\s*1(?:\.0*)?\b))")
 
     def visit_Call(self, call: cst.Call) -> None:
         found = self.facts.single_operand(call, ("log",))

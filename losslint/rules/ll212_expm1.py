@@ -19,7 +19,7 @@ class Expm1(Rule):
     summary = "`exp(x) - 1` loses small `x` to cancellation; use `expm1(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"exp")
+    trigger = re.compile(rb"(?s)\A(?=.*\bexp\b)(?=.*-\s*1(?:\.0*)?\b)")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if not isinstance(node.operator, cst.Subtract) or not is_number(node.right, 1):

@@ -19,7 +19,7 @@ class LogSigmoid(Rule):
     summary = "`log(sigmoid(x))` saturates to -inf; use `logsigmoid(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"sigmoid")
+    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*sigmoid)")
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:

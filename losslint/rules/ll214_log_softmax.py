@@ -19,7 +19,7 @@ class LogSoftmax(Rule):
     summary = "`log(softmax(x))` underflows to -inf; use `log_softmax(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"softmax")
+    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*softmax)")
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:

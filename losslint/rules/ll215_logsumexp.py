@@ -20,7 +20,7 @@ class LogSumExp(Rule):
     summary = "`log(sum(exp(x)))` overflows to inf; use `logsumexp(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"exp")
+    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*\bexp\b)(?=.*sum)")
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:

@@ -20,7 +20,7 @@ class Softplus(Rule):
     summary = "`log(1 + exp(x))` overflows to inf; use `softplus(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"exp")
+    trigger = re.compile(rb"(?s)\A(?=.*\blog(?:1p)?\b)(?=.*\bexp\b)")
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:

@@ -19,7 +19,7 @@ class SoftmaxByHand(Rule):
     summary = "`exp(x) / sum(exp(x))` overflows to NaN; use `softmax(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"exp")
+    trigger = re.compile(rb"(?s)\A(?=.*\bexp\b)(?=.*sum)(?=.*/)")
     supersedes = ("LL202", "LL204")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:

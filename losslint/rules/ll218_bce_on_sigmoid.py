@@ -24,7 +24,7 @@ class BceOnSigmoid(Rule):
     summary = "binary cross-entropy of a sigmoid output; use the with-logits form"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?i)binary_?crossentropy|binary_cross_entropy|BCELoss|sigmoid")
+    trigger = re.compile(rb"(?i:binary_?crossentropy|binary_cross_entropy|BCELoss)|(?s:\A(?=.*\blog\b)(?=.*sigmoid))")
     supersedes = ("LL201", "LL213")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
