@@ -3,7 +3,6 @@ sibling modules; --no-cache and `losslint clean`."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tests.test_cli import BAD, run
 
