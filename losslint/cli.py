@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--statistics", action="store_true", help="count findings per rule")
     parser.add_argument("--config", type=Path, help="use this config file instead of the nearest pyproject.toml")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write .losslint_cache/")
+    parser.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
     parser.add_argument("--stdin-filename", help="the name of the file read from stdin")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     parser.add_argument("--version", action="version", version=f"losslint {__version__}")
@@ -138,7 +139,8 @@ def _run(args, stdin, out, err) -> int:
             err.write(f"losslint: error: {path}: no such file or folder\n")
         if missing:
             return EXIT_ERROR
-        files = list(iter_python_files([Path(p) for p in paths], _excluded_by_config(config_for)))
+        files = list(iter_python_files([Path(p) for p in paths], _excluded_by_config(config_for),
+                                       respect_gitignore=not args.no_respect_gitignore))
         jobs = [Job(str(f), str(f), config_for(f).settings_for(f), mode, args.unsafe_fixes, with_edits)
                 for f in files]
         cache = None

@@ -43,18 +43,19 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
     return False
 
 
-def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool]) -> Iterator[Path]:
+def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool],
+                      respect_gitignore: bool = True) -> Iterator[Path]:
     """Files named on the command line are always yielded; folders are walked."""
     for root in paths:
         if not root.is_dir():
             yield root
             continue
-        specs = _ancestor_ignores(root)
-        yield from _walk(root, specs, excluded)
+        specs = _ancestor_ignores(root) if respect_gitignore else []
+        yield from _walk(root, specs, excluded, respect_gitignore)
 
 
-def _walk(folder: Path, specs, excluded) -> Iterator[Path]:
-    own = _gitignore(folder)
+def _walk(folder: Path, specs, excluded, respect_gitignore: bool = True) -> Iterator[Path]:
+    own = _gitignore(folder) if respect_gitignore else None
     if own is not None:
         specs = [*specs, (folder, own)]
     try:
@@ -69,7 +70,7 @@ def _walk(folder: Path, specs, excluded) -> Iterator[Path]:
         if _ignored(path, is_dir, specs) or excluded(path):
             continue
         if is_dir:
-            yield from _walk(path, specs, excluded)
+            yield from _walk(path, specs, excluded, respect_gitignore)
         elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
             yield path
 

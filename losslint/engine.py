@@ -55,6 +55,14 @@ class FileResult:
     cacheable: bool = True  # False when other files (sibling modules' constants) shaped the result
 
 
+class RuleError(Exception):
+    """A rule failed on this file: the run goes on, and the message names the rule."""
+
+    def __init__(self, code: str, error: BaseException) -> None:
+        super().__init__(f"{code}: {type(error).__name__}: {error}")
+        self.code = code
+
+
 class LintError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
@@ -85,7 +93,12 @@ class _Dispatcher:
         facts.enter(node)
         for rule, handler in self.table.get(type(node), ()):
             if rule.runs_in != LOSS or facts.in_loss_scope:
-                handler(node)
+                try:
+                    handler(node)
+                except RecursionError:
+                    raise
+                except Exception as error:
+                    raise RuleError(rule.code, error) from error
         for child in children(node):
             self.run(child)
         facts.leave(node)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from losslint.diagnostics import Diagnostic, Location
 from losslint.cache import key as cache_key
-from losslint.engine import SYNTAX_ERROR, FileResult, Settings, fix_source, lint_source
+from losslint.engine import SYNTAX_ERROR, FileResult, RuleError, Settings, fix_source, lint_source
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -41,6 +41,8 @@ def run_source(source: bytes, job: Job) -> FileResult:
         return fix_source(source, job.display, job.settings, job.unsafe, job.with_edits)
     except RecursionError:
         return read_error(job.display, "internal error: expression nested too deeply to analyze")
+    except RuleError as error:  # names the file (in the diagnostic) and the rule; the run goes on
+        return read_error(job.display, f"internal error in {error}")
     except Exception as error:  # an internal error names the file and the run goes on
         return read_error(job.display, f"internal error: {type(error).__name__}: {error}")
 

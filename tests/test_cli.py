@@ -298,3 +298,23 @@ def test_weight_options(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.losslint]\nweight-band = [1e6, 1]\n")
     code, _, err = run("w.py", cwd=tmp_path)
     assert code == 2 and "weight-band" in err and "pyproject.toml" in err
+
+
+def test_internal_error_names_file_and_rule_and_the_run_goes_on(project, monkeypatch):
+    from losslint.rules.ll211_log1p import Log1p
+
+    def broken(self, call):
+        raise ValueError("boom")
+    monkeypatch.setattr(Log1p, "visit_Call", broken)
+    monkeypatch.setattr(Log1p, "handlers", classmethod(lambda cls: {__import__("libcst").Call: "visit_Call"}))
+    (project / "other.py").write_text(BAD)
+    code, out, _ = run(str(project / "bad.py"), str(project / "clean.py"), "--no-cache")
+    assert code == 2
+    assert re.search(r"bad\.py:1:1: LL000 internal error in LL211: ValueError: boom", out)
+
+
+def test_no_respect_gitignore(project):
+    (project / ".gitignore").write_text("bad.py\n")
+    (project / ".git").mkdir()
+    assert "bad.py" not in run(".", "--no-cache", cwd=project)[1]
+    assert "bad.py:6:23: LL201" in run(".", "--no-cache", "--no-respect-gitignore", cwd=project)[1]

@@ -183,3 +183,27 @@ def test_lists_lengths_and_shape_helpers_are_not_predictions():
                 logits = logits.roll(1, dims=2)
             return torch.nn.functional.ctc_loss(logits, targets, input_lengths, input_lengths)
     """) == []
+
+
+def test_in_place_clamp_statement_guards_the_name():
+    # torch.nn.functional.gaussian_nll_loss: var.clamp_(min=eps) under no_grad, then log(var).
+    assert codes("""
+        import torch
+
+        def gaussian_nll_loss(input, target, var, eps=1e-6):
+            var = var.clone()
+            with torch.no_grad():
+                var.clamp_(min=eps)
+            return 0.5 * (torch.log(var) + (input - target) ** 2 / var)
+    """) == []
+
+
+def test_eps_in_explicit_float64_is_not_swallowed():
+    # tensorflow ctc_ops: log(cast(0, float64) + 1e-307) is computed in double.
+    assert codes("""
+        import tensorflow as tf
+
+        def ctc_loss_dense(labels, logits):
+            log_0 = tf.cast(tf.math.log(tf.cast(0, tf.float64) + 1e-307), tf.float32)
+            return tf.reduce_sum(logits * log_0)
+    """) == []

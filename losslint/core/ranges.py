@@ -247,6 +247,13 @@ class RangeAnalysis:
                 env = self._bind(target.target, small.value, env)
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
             env = self._bind(small.target, small.value, env)
+        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
+                and isinstance(small.value.func, cst.Attribute) and small.value.func.attr.value.endswith("_") \
+                and isinstance(small.value.func.value, cst.Name):
+            # x.clamp_(min=eps) as a statement: x now holds x.clamp(min=eps).
+            call = small.value
+            out_of_place = call.with_changes(func=call.func.with_changes(attr=cst.Name(call.func.attr.value[:-1])))
+            env = {**env, call.func.value.value: (Binding(out_of_place, env),)}
         elif isinstance(small, cst.AugAssign):
             name = dotted_name(small.target)
             if name is not None:

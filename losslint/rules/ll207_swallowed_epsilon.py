@@ -7,7 +7,8 @@ from losslint.rules.base import LOSS, Rule
 
 # Per float type: (relative half-ulp: an addend below |x| * this is lost, flush: below this a value is 0).
 RESOLUTION = {"float32": (2.0 ** -24, 2.0 ** -150), "float16": (2.0 ** -11, 2.0 ** -25),
-              "bfloat16": (2.0 ** -8, 2.0 ** -134)}
+              "bfloat16": (2.0 ** -8, 2.0 ** -134), "float64": (2.0 ** -53, 2.0 ** -1075)}
+FLOAT64 = re.compile(r"float64|double|\bf8\b")
 EPS_BELOW = 1e-3  # a constant this small, added to something, is an eps
 
 
@@ -34,6 +35,8 @@ class SwallowedEpsilon(Rule):
         if not (eps.is_constant and 0 < eps.lo < EPS_BELOW):
             return False
         precision = self.facts.precision
+        if FLOAT64.search(cst.Module([]).code_for_node(other)):
+            precision = "float64"  # computed in double explicitly (tf.cast(x, tf.float64) + 1e-307)
         relative, flush = RESOLUTION[precision]
         magnitude = _smallest_magnitude(self.facts.range(other))
         if magnitude > 0 and eps.lo < magnitude * relative:
@@ -42,9 +45,10 @@ class SwallowedEpsilon(Rule):
                               f"to the value that can reach 0 (`1 - p + eps`), or clamp")
             return True
         if magnitude == 0 and eps.lo < flush:
-            self.report(node, f"an eps of {eps.lo:g} is 0 in {precision} (this code runs under autocast or a "
-                              f"mixed-precision policy): the guard is gone; use an eps of at least 1e-4 in "
-                              f"half precision, or compute this in float32")
+            why = ("this code runs under autocast or a mixed-precision policy" if precision in ("float16", "bfloat16")
+                   else f"below the smallest {precision} number")
+            self.report(node, f"an eps of {eps.lo:g} is 0 in {precision} ({why}): the guard is gone; use an eps "
+                              f"the type can hold (at least 1e-4 in half precision, 1e-38 in float32)")
             return True
         return False
 
