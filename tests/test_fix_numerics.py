@@ -56,6 +56,25 @@ def tf_run(f, *arrays):
     return loss.numpy(), [None if g is None else g.numpy() for g in grads]
 
 
+def gradient_to_prediction(f, framework: str, prediction, other):
+    """The gradient of ``f``'s loss with respect to the prediction: None when no path leads there."""
+    if framework == "torch":
+        pred = torch.tensor(prediction, dtype=torch.float32, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about copy-constructing from a tensor
+            loss = f(pred, torch.tensor(other, dtype=torch.float32)).sum()
+        if not loss.requires_grad:
+            return None
+        grad = torch.autograd.grad(loss, pred, allow_unused=True)[0]
+        return None if grad is None else grad.numpy()
+    y_pred = tf.constant(prediction, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(y_pred)
+        loss = tf.reduce_sum(f(tf.constant(other, dtype=tf.float32), y_pred))
+    grad = tape.gradient(loss, y_pred)
+    return None if grad is None else grad.numpy()
+
+
 def finite(loss, grads) -> bool:
     arrays = [np.asarray(loss)] + [np.asarray(g) for g in grads if g is not None]
     return all(np.isfinite(a).all() for a in arrays)
@@ -428,42 +447,20 @@ def test_rewrapped_prediction_gets_no_gradient(index):
     example = SPECS["LL504"].examples[index]
     f = loss_callable(example.code)
     a, b = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
-    if example.framework == "torch":
-        pred = torch.tensor(a, dtype=torch.float32, requires_grad=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch warns about copy-constructing from a tensor
-            loss = f(pred, torch.tensor(b, dtype=torch.float32))
-        assert loss.grad_fn is None or torch.autograd.grad(loss, pred, allow_unused=True)[0] is None
-    elif "np.array" in example.code:  # numpy: the copy is cut from the tape
-        y_true, y_pred = tf.constant(b, dtype=tf.float32), tf.Variable(a.astype(np.float32))
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(f(y_true, y_pred))
-        assert tape.gradient(loss, y_pred) is None
+    if example.framework == "torch" or "np.array" in example.code:  # copies cut from the graph / tape
+        assert gradient_to_prediction(f, example.framework, a, b) is None
     else:  # tf.constant passes an eager tensor through, but fails in a tf.function, as Keras runs losses
         compiled = tf.function(f)
         with pytest.raises(TypeError, match="Expected any non-tensor type"):
             compiled(tf.constant(b, dtype=tf.float32), tf.Variable(a.astype(np.float32)))
 
-
 @pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL103"].examples) if e.kind == "bad"])
 def test_step_functions_give_the_prediction_no_gradient(index):
     """LL103: the gradient reaching the prediction is None, or zero everywhere."""
     example = SPECS["LL103"].examples[index]
-    f = loss_callable(example.code)
     prediction, labels = rng.random((4, 3)) + 0.05, (rng.random((4, 3)) > 0.5).astype(float)
-    if example.framework == "torch":
-        pred = torch.tensor(prediction, dtype=torch.float32, requires_grad=True)
-        loss = f(pred, torch.tensor(labels, dtype=torch.float32)).sum()
-        grad = torch.autograd.grad(loss, pred, allow_unused=True)[0] if loss.requires_grad else None
-        assert grad is None or torch.all(grad == 0)
-    else:
-        y_pred = tf.constant(prediction, dtype=tf.float32)
-        with tf.GradientTape() as tape:
-            tape.watch(y_pred)
-            loss = tf.reduce_sum(f(tf.constant(labels, dtype=tf.float32), y_pred))
-        grad = tape.gradient(loss, y_pred)
-        assert grad is None or np.all(grad.numpy() == 0)
-
+    grad = gradient_to_prediction(loss_callable(example.code), example.framework, prediction, labels)
+    assert grad is None or np.all(grad == 0)
 
 def test_python_values_break_the_gradient():
     """LL503: each bad example loses the gradient in the way its message says."""
@@ -494,20 +491,10 @@ def test_inplace_item_assignment_raises():
 
 @pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL105"].examples) if e.kind == "bad"])
 def test_detached_prediction_gets_no_gradient(index):
+    """LL105: the detached prediction receives no gradient from the loss."""
     example = SPECS["LL105"].examples[index]
-    f = loss_callable(example.code)
     a, b = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
-    if example.framework == "torch":
-        pred = torch.tensor(a, dtype=torch.float32, requires_grad=True)
-        loss = f(pred, torch.tensor(b, dtype=torch.float32))
-        assert not loss.requires_grad  # nothing left to differentiate with respect to the prediction
-    else:
-        y_pred = tf.constant(a, dtype=tf.float32)
-        with tf.GradientTape() as tape:
-            tape.watch(y_pred)
-            loss = tf.reduce_sum(f(tf.constant(b, dtype=tf.float32), y_pred))
-        assert tape.gradient(loss, y_pred) is None
-
+    assert gradient_to_prediction(loss_callable(example.code), example.framework, a, b) is None
 
 def test_builtin_max_of_tensors_fails_in_graph_mode(tmp_path, monkeypatch):
     """LL104: even with its source readable by AutoGraph, builtin max() of tensors raises."""

@@ -12,7 +12,7 @@ from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
-from losslint.core.walk import children, iter_nodes, walk
+from losslint.core.walk import iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
                cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
@@ -375,7 +375,7 @@ class FileFacts:
     def _derives(self, node, env, predictions: set[str], depth: int) -> bool:
         if depth > 8:
             return False
-        for name in _value_names(node):
+        for name in used_names(node, values_only=True):
             if name in env:
                 if any(b is not OUTER and self._derives(b.value, b.env, predictions, depth + 1)
                        or (b is OUTER and name in predictions) for b in env[name]):
@@ -462,36 +462,3 @@ def _loss_slice(function: FunctionInfo) -> tuple[set, set]:
                 needed |= assignment.uses
                 changed = True
     return returns, assignments
-
-
-# Reading these says nothing about a tensor's values: x.device, x.shape, len(x), x.size()...
-_METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout"})
-_METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device", "is_floating_point",
-                               "is_complex", "is_contiguous"})
-_TYPE_FROM_ARGUMENT = frozenset({"type_as", "to", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
-
-
-def _value_names(node: cst.CSTNode) -> set[str]:
-    """Names whose values flow into ``node`` (metadata reads such as ``x.shape`` do not count)."""
-    names: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            names.add(current.value)
-            continue
-        if isinstance(current, cst.Attribute) and current.attr.value in _METADATA_ATTRIBUTES:
-            continue
-        if isinstance(current, cst.Call):
-            if isinstance(current.func, cst.Name) and current.func.value == "len":
-                continue
-            if isinstance(current.func, cst.Attribute) and current.func.attr.value in _METADATA_METHODS:
-                continue
-            if isinstance(current.func, cst.Attribute) and current.func.attr.value in _TYPE_FROM_ARGUMENT:
-                stack.append(current.func.value)  # x.type_as(y): the values of x, the dtype of y
-                continue
-        if isinstance(current, cst.Attribute):
-            stack.append(current.value)  # x.attr: the value of x (the attribute name is not a variable)
-            continue
-        stack.extend(children(current))
-    return names

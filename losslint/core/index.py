@@ -289,8 +289,17 @@ def _bound_names(target: cst.BaseExpression) -> set[str]:
     return set()
 
 
-def _used_names(node: cst.CSTNode) -> set[str]:
-    """Names read by an expression; ``self.x`` counts as one name."""
+# Reading these says nothing about a tensor's values: x.device, x.shape, len(x), x.size()...
+METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout"})
+METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device", "is_floating_point",
+                              "is_complex", "is_contiguous"})
+TYPE_FROM_ARGUMENT = frozenset({"type_as", "to", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
+
+
+def _used_names(node: cst.CSTNode, values_only: bool = False) -> set[str]:
+    """Names read by an expression; ``self.x`` counts as one name. With ``values_only``, names
+    whose values flow into it: metadata reads (``x.shape``, ``len(x)``, ``y`` in ``x.type_as(y)``)
+    do not count."""
     names: set[str] = set()
     stack = [node]
     while stack:
@@ -299,9 +308,20 @@ def _used_names(node: cst.CSTNode) -> set[str]:
             names.add(current.value)
             continue
         if isinstance(current, cst.Attribute):
+            if values_only and current.attr.value in METADATA_ATTRIBUTES:
+                continue
             dotted = dotted_name(current)
             if dotted is not None and dotted.startswith("self."):
                 names.add(".".join(dotted.split(".")[:2]))
+                continue
+        if values_only and isinstance(current, cst.Call):
+            func = current.func
+            if isinstance(func, cst.Name) and func.value == "len":
+                continue
+            if isinstance(func, cst.Attribute) and func.attr.value in METADATA_METHODS:
+                continue
+            if isinstance(func, cst.Attribute) and func.attr.value in TYPE_FROM_ARGUMENT:
+                stack.append(func.value)  # x.type_as(y): the values of x, the dtype of y
                 continue
         stack.extend(children(current))
     return names
