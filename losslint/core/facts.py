@@ -119,6 +119,11 @@ class FileFacts:
         return self._no_grad_depth == 0
 
     @property
+    def statement(self) -> cst.CSTNode | None:
+        """The innermost statement the traversal is in."""
+        return self._statements[-1] if self._statements else None
+
+    @property
     def in_loss_scope(self) -> bool:
         return self._loss_depth > 0
 
@@ -126,8 +131,9 @@ class FileFacts:
     def function(self) -> FunctionInfo | None:
         return self._functions[-1] if self._functions else None
 
-    def _env(self):
-        statement = self._statements[-1] if self._statements else None
+    def env(self):
+        """The local bindings in force at the current statement (with what branch conditions prove)."""
+        statement = self.statement
         env = self.ranges.env_before(self.function, statement)
         for _, facts in self._assumed:  # inside ``a if cond else b``: what cond proves
             env = with_facts(env, facts)
@@ -144,10 +150,10 @@ class FileFacts:
         return None
 
     def range(self, node: cst.BaseExpression) -> Interval:
-        return self.ranges.range(node, self._env(), self.function)
+        return self.ranges.range(node, self.env(), self.function)
 
     def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
-        return self.ranges.has_eps_guard(node, self._env(), self.function)
+        return self.ranges.has_eps_guard(node, self.env(), self.function)
 
     def producer(self, node: cst.BaseExpression, op_name: str) -> tuple[cst.Call, bool] | None:
         """The ``op_name`` call that produced ``node``: the node itself, the one value a local name
@@ -155,7 +161,7 @@ class FileFacts:
         moved to where ``node`` is (its operands still mean the same there)."""
         if isinstance(node, cst.Call) and self.op_name(node) == op_name:
             return node, True
-        env = self._env()
+        env = self.env()
         if isinstance(node, cst.Name) and node.value in env and len(env[node.value]) == 1 \
                 and env[node.value][0] is not OUTER:
             binding = env[node.value][0]
@@ -218,7 +224,7 @@ class FileFacts:
     def is_tensor_like(self, node: cst.BaseExpression) -> bool:
         """Is this value (probably) a framework tensor: a tensor parameter of a loss function, the
         result of a framework op, or arithmetic on one?"""
-        return self._tensor_like(node, self._env(), self.function, 0)
+        return self._tensor_like(node, self.env(), self.function, 0)
 
     def _tensor_like(self, node, env, function, depth: int) -> bool:
         if depth > 10:
@@ -283,7 +289,7 @@ class FileFacts:
         """Is this value still a tensor of per-element values (not reduced to a scalar)? Only with
         evidence: elementwise arithmetic on tensor parameters, ``reduction="none"``, or a same-module
         function that returns such a value."""
-        return self._elementwise(node, self._env(), self.function, 0)
+        return self._elementwise(node, self.env(), self.function, 0)
 
     def _elementwise(self, node, env, function, depth: int) -> bool:
         if depth > 8:
@@ -328,7 +334,7 @@ class FileFacts:
         """Does the current statement (and ``node`` in it, for a return) feed the returned loss? For
         ``return loss, metrics`` only the first element does. A lambda's body always does."""
         function = self.function
-        statement = self._statements[-1] if self._statements else None
+        statement = self.statement
         if function is None or statement is None or isinstance(function.node, cst.Lambda):
             return function is not None
         if function not in self._loss_paths:
@@ -370,7 +376,7 @@ class FileFacts:
             scope = scope.parent
         if not predictions:
             return False
-        return self._derives(node, self._env(), predictions, 0)
+        return self._derives(node, self.env(), predictions, 0)
 
     def _derives(self, node, env, predictions: set[str], depth: int) -> bool:
         if depth > 8:

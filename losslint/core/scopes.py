@@ -67,10 +67,10 @@ class LossScopes:
         self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
                              and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
         for value in index.compiled_losses:
-            self.keras_losses |= self._callables(value)
+            self.keras_losses |= self.callables(value)
         roots |= self.keras_losses
         for value in index.named_losses:
-            roots |= self._callables(value)
+            roots |= self.callables(value)
         for sink in index.sinks:
             roots |= self._slice_sink(sink)
         # A same-module helper called from loss code is loss code; so is code nested in it.
@@ -99,7 +99,7 @@ class LossScopes:
                        for p in self.patterns)
         return False
 
-    def _callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
+    def callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
         if isinstance(value, cst.Lambda):
             info = self.index.function_of.get(value)
             return {info} if info else set()

@@ -49,7 +49,7 @@ def max_shifted(x: cst.BaseExpression, facts: FileFacts) -> bool:
     if not (isinstance(x, cst.BinaryOperation) and isinstance(x.operator, cst.Subtract)):
         return False
     shift = x.right
-    env = facts._env()
+    env = facts.env()
     if isinstance(shift, cst.Name) and len(env.get(shift.value, ())) == 1 and env[shift.value][0] != "outer":
         shift = env[shift.value][0].value
     while isinstance(shift, (cst.Subscript, cst.Call)) and isinstance(

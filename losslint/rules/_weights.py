@@ -57,7 +57,7 @@ def _is_loss_value(node: cst.BaseExpression, facts: FileFacts, depth: int = 0) -
         return True
     if isinstance(node, cst.Call):
         return facts.op_name(node) in REDUCTIONS
-    env = facts._env()
+    env = facts.env()
     if isinstance(node, cst.Name) and depth < 3 and len(env.get(node.value, ())) == 1 \
             and env[node.value][0] != "outer":
         return _is_loss_value(env[node.value][0].value, facts, depth + 1)

@@ -54,7 +54,7 @@ class HardThresholdGate(Rule):
             x, to_x = inner
             cases = [[(gated, t_value), (x, s * to_x(t_value))] for s in (1.0, -1.0)]
         pinned = used_names(gated)
-        if meet(self.facts, a, b, self.facts._env(), cases, pinned) is not False:
+        if meet(self.facts, a, b, self.facts.env(), cases, pinned) is not False:
             return  # continuous (Huber, smooth L1), or undecidable: no finding
         self.report(call, f"`where` switches on a threshold of the prediction and its branches do not meet there: "
                           f"the loss jumps, and the gradient is cut off on one side; use a soft gate "

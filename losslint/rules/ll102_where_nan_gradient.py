@@ -49,7 +49,7 @@ class WhereNanGradient(Rule):
         """An op in ``branch`` (or in the one value a branch name was bound to) whose argument is
         valid under the branch's condition and invalid without it."""
         earlier = None
-        env = self.facts._env()
+        env = self.facts.env()
         if isinstance(branch, cst.Name) and len(env.get(branch.value, ())) == 1 and env[branch.value][0] != "outer":
             earlier = env[branch.value][0].value
             branch = earlier

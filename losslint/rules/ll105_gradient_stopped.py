@@ -45,5 +45,5 @@ class GradientStopped(Rule):
         while scope is not None:
             names |= self.facts.prediction_parameters(scope)
             scope = scope.parent
-        env = self.facts._env()
+        env = self.facts.env()
         return {n for n in names if n not in env}  # still the argument, not rebound

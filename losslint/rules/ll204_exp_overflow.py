@@ -38,7 +38,7 @@ class ExpOverflow(Rule):
 
     def _definition(self, node: cst.BaseExpression, depth: int = 0) -> cst.BaseExpression:
         """Follow a local name to the one value it was assigned (``d = tf.abs(e); tf.exp(d)``)."""
-        env = self.facts._env()
+        env = self.facts.env()
         while isinstance(node, cst.Name) and node.value in env and len(env[node.value]) == 1 and depth < 5:
             binding = env[node.value][0]
             if binding == "outer":

@@ -54,7 +54,7 @@ class MaskedMeanDenominator(Rule):
                 return self._is_mask(inner.args[0].value, depth + 1)
             if isinstance(inner.func, cst.Attribute) and inner.func.attr.value in CAST_METHODS and qualified is None:
                 return self._is_mask(inner.func.value, depth + 1)
-        env = self.facts._env()
+        env = self.facts.env()
         if isinstance(inner, cst.Name) and depth < 3 and len(env.get(inner.value, ())) == 1 \
                 and env[inner.value][0] != "outer":
             return self._is_mask(env[inner.value][0].value, depth + 1)

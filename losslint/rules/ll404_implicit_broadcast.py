@@ -38,7 +38,7 @@ class ImplicitBroadcast(Rule):
             elif call.func.attr.value == "compile" and "loss" in keywords:
                 losses[model] = keywords["loss"]
         for model in flat_labels & set(losses):
-            for info in self.facts.scopes._callables(losses[model]):
+            for info in self.facts.scopes.callables(losses[model]):
                 self._check_loss(info)
 
     def _ends_in_one_unit(self, value) -> bool:

@@ -65,7 +65,7 @@ class InplaceOnPrediction(Rule):
         of a reduction is safe to modify."""
         if not isinstance(target, cst.Name) or not self.facts.is_prediction_derived(target):
             return False
-        bindings = self.facts._env().get(target.value)
+        bindings = self.facts.env().get(target.value)
         if not bindings:
             return target.value in self.facts.prediction_parameters(self.facts.function)
         return all(b is not OUTER and isinstance(b.value, cst.Call)
@@ -73,7 +73,7 @@ class InplaceOnPrediction(Rule):
 
     def _method_fix(self, call: cst.Call) -> Fix | None:
         """``p.clamp_(a, b)`` as a statement on a name -> ``p = p.clamp(a, b)``."""
-        statement = self.facts._statements[-1] if self.facts._statements else None
+        statement = self.facts.statement
         if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
                 and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is call
                 and isinstance(call.func.value, cst.Name)):
