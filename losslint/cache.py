@@ -77,7 +77,7 @@ def _diagnostic(d: dict) -> Diagnostic:
     if d["fix"] is not None:
         f = d["fix"]
         fix = FixSummary(Applicability(f["applicability"]), f["message"],
-                         tuple(Edit(e["content"], Location(**e["location"]), Location(**e["end_location"]))
+                         tuple(Edit(e["content"], Location(**e["location"]), Location(**e["end_location"]), e.get("cell"))
                                for e in f["edits"]))
     return Diagnostic(d["code"], d["message"], d["filename"], Location(**d["location"]),
                       Location(**d["end_location"]), fix, d.get("cell"))

@@ -11,6 +11,7 @@ from losslint import __version__, reporters
 from losslint.config import Config, ConfigError, load, nearest, validate_selectors
 from losslint.discovery import exclusion, iter_python_files
 from losslint.engine import SYNTAX_ERROR
+from losslint.notebook import Notebook
 from losslint.rules import all_rules
 from losslint.runner import Job, run_jobs, run_source
 
@@ -21,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="losslint", description="Find and fix numerical and gradient bugs in loss code.",
         epilog="Subcommands: `losslint rules` lists the rules, `losslint rule CODE` explains one, "
-               "`losslint clean` removes the cache.")
+               "`losslint clean` removes the cache, `losslint lsp` starts the language server (stdio).")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - for stdin")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change values")
@@ -68,6 +69,17 @@ def _print_rule(code: str, out, err) -> int:
     return EXIT_CLEAN
 
 
+def _serve(err) -> int:
+    try:
+        from losslint.lsp import main as serve
+    except ImportError as error:
+        err.write(f"losslint: the language server needs pygls ({error.name} is missing): "
+                  "python3 -m pip install 'losslint[lsp]'\n")
+        return EXIT_ERROR
+    serve()
+    return EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = stdin or sys.stdin
@@ -85,6 +97,8 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         removed = Cache(Path.cwd()).clear()
         out.write(f"Removed {CACHE_DIR}/\n" if removed else f"No {CACHE_DIR}/ here\n")
         return EXIT_CLEAN
+    if argv[:1] in (["lsp"], ["server"]):
+        return _serve(err)
     if argv[:1] == ["check"]:
         argv = argv[1:]
     try:
@@ -171,6 +185,9 @@ def _report(args, results, mode: str, out) -> int:
         for result, source in results:
             if result.fixed is not None and source is not None:
                 changed = True
+                if result.filename.endswith(".ipynb"):
+                    out.write(Notebook(source).cell_diff(result.fixed, result.filename))
+                    continue
                 out.write("".join(difflib.unified_diff(
                     source.decode("utf-8", "replace").splitlines(keepends=True),
                     result.fixed.decode("utf-8", "replace").splitlines(keepends=True),

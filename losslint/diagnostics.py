@@ -55,6 +55,7 @@ class Edit:
     content: str
     location: Location
     end_location: Location
+    cell: int | None = None  # in a notebook, the cell the rows count in
 
 
 @dataclass(frozen=True)
@@ -77,4 +78,4 @@ class Diagnostic:
     cell: int | None = None
 
     def sort_key(self):
-        return (self.filename, self.location.row, self.location.column, self.code)
+        return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)

@@ -12,6 +12,9 @@ DEFAULT_EXCLUDES = frozenset({".git", ".hg", ".svn", ".venv", "venv", "build", "
                               "node_modules", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".losslint_cache"})
 
 
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+
+
 def _gitignore(folder: Path) -> pathspec.PathSpec | None:
     path = folder / ".gitignore"
     try:
@@ -71,7 +74,7 @@ def _walk(folder: Path, specs, excluded, respect_gitignore: bool = True) -> Iter
             continue
         if is_dir:
             yield from _walk(path, specs, excluded, respect_gitignore)
-        elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
+        elif entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file():
             yield path
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 from losslint import __version__
 from losslint.diagnostics import Applicability, Diagnostic
 from losslint.rules import all_rules
+from losslint.rulespec import docs_url
 
-DOCS_URL = "docs/rules/{code}.md"
 
 
 def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
@@ -51,17 +51,23 @@ def _location(loc) -> dict:
     return {"row": loc.row, "column": loc.column}
 
 
+def _edit(e) -> dict:
+    edit = {"content": e.content, "location": _location(e.location), "end_location": _location(e.end_location)}
+    if e.cell is not None:
+        edit["cell"] = e.cell
+    return edit
+
+
 def to_json(diagnostics: list[Diagnostic]) -> str:
     items = []
     for d in diagnostics:
         fix = None
         if d.fix is not None:
             fix = {"applicability": d.fix.applicability.value, "message": d.fix.message,
-                   "edits": [{"content": e.content, "location": _location(e.location),
-                              "end_location": _location(e.end_location)} for e in d.fix.edits]}
+                   "edits": [_edit(e) for e in d.fix.edits]}
         item = {"code": d.code, "message": d.message, "filename": d.filename,
                 "location": _location(d.location), "end_location": _location(d.end_location),
-                "fix": fix, "url": DOCS_URL.format(code=d.code) if d.code in all_rules() else None}
+                "fix": fix, "url": docs_url(d.code) if d.code in all_rules() else None}
         if d.cell is not None:
             item["cell"] = d.cell
         items.append(item)
@@ -71,7 +77,7 @@ def to_json(diagnostics: list[Diagnostic]) -> str:
 def to_sarif(diagnostics: list[Diagnostic]) -> str:
     rules = all_rules()
     rule_list = [{"id": code, "name": rule.name, "shortDescription": {"text": rule.summary},
-                  "helpUri": DOCS_URL.format(code=code),
+                  "helpUri": docs_url(code),
                   "properties": {"fix": rule.fix_applicability.value if rule.fix_applicability else "none"}}
                  for code, rule in rules.items()]
     index = {code: i for i, code in enumerate(rules)}

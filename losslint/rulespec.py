@@ -14,6 +14,14 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+# Rule pages of the documentation site (mkdocs.yml, built by Read the Docs from .readthedocs.yaml).
+DOCS_SITE = "https://losslint.readthedocs.io/en/latest/"
+
+
+def docs_url(code: str) -> str:
+    return f"{DOCS_SITE}rules/{code}/"
+
+
 @dataclass(frozen=True)
 class Example:
     kind: str  # "bad" or "good"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from losslint.diagnostics import Diagnostic, Location
 from losslint.cache import key as cache_key
+from losslint.notebook import Notebook, NotebookError
 from losslint.engine import SYNTAX_ERROR, FileResult, RuleError, Settings, fix_source, lint_source
 
 # Below this many files a process pool costs more than it saves.
@@ -36,15 +37,42 @@ def run_source(source: bytes, job: Job) -> FileResult:
     if b"\x00" in source:
         return read_error(job.display, "not a text file (contains NUL bytes): skipped")
     try:
-        if job.mode == "lint":
-            return lint_source(source, job.display, job.settings, job.with_edits)
-        return fix_source(source, job.display, job.settings, job.unsafe, job.with_edits)
+        if job.path.endswith(".ipynb"):
+            return _run_notebook(source, job)
+        return _run_python(source, job)
     except RecursionError:
         return read_error(job.display, "internal error: expression nested too deeply to analyze")
     except RuleError as error:  # names the file (in the diagnostic) and the rule; the run goes on
         return read_error(job.display, f"internal error in {error}")
     except Exception as error:  # an internal error names the file and the run goes on
         return read_error(job.display, f"internal error: {type(error).__name__}: {error}")
+
+
+def _run_python(source: bytes, job: Job) -> FileResult:
+    if job.mode == "lint":
+        return lint_source(source, job.display, job.settings, job.with_edits)
+    return fix_source(source, job.display, job.settings, job.unsafe, job.with_edits)
+
+
+def _run_notebook(raw: bytes, job: Job) -> FileResult:
+    """A notebook is linted as its joined code cells; findings and fixes go back to the cells."""
+    try:
+        notebook = Notebook(raw)
+    except NotebookError as error:
+        return read_error(job.display, str(error))
+    result = _run_python(notebook.source.encode("utf-8"), job)
+    if result.fixed is not None:
+        try:
+            result.fixed = notebook.with_source(result.fixed.decode("utf-8"))
+        except NotebookError as error:
+            result = lint_source(notebook.source.encode("utf-8"), job.display, job.settings, job.with_edits)
+            result.error = str(error)
+            result.diagnostics.append(Diagnostic(SYNTAX_ERROR, str(error), job.display, Location(1, 1),
+                                                 Location(1, 1)))
+        if result.fixed == raw:
+            result.fixed = None
+    result.diagnostics = sorted((notebook.locate(d) for d in result.diagnostics), key=Diagnostic.sort_key)
+    return result
 
 
 def run_job(job: Job) -> tuple[FileResult, bytes | None]:

@@ -109,7 +109,7 @@ def test_json_output_is_shaped_like_ruffs(project):
     assert log1p["fix"]["edits"] == [{"content": "torch.log1p(pred)", "location": {"row": 6, "column": 46},
                                       "end_location": {"row": 6, "column": 65}}]
     assert items[0]["fix"]["applicability"] == "unsafe"
-    assert items[0]["url"].endswith("LL201.md")
+    assert items[0]["url"] == "https://losslint.readthedocs.io/en/latest/rules/LL201/"
 
 
 def test_json_edits_of_a_fix_that_adds_an_import(tmp_path):

@@ -15,7 +15,7 @@ from losslint.core.ranges import OUTER
 FUNCTIONS = {
     "abs": abs, "square": lambda x: x * x, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
     "sigmoid": lambda x: 1 / (1 + math.exp(-x)), "tanh": math.tanh, "cosh": math.cosh, "sin": math.sin,
-    "cos": math.cos, "relu": lambda x: max(x, 0.0), "softplus": lambda x: math.log1p(math.exp(x)),
+    "cos": math.cos, "relu": lambda x: max(x, 0.0), "softplus": lambda x: max(x, 0.0) + math.log1p(math.exp(-abs(x))),
     "log1p": math.log1p, "expm1": math.expm1, "mean": lambda x: x, "sum": lambda x: x,
 }
 KEEPING = {"float", "double", "detach", "clone", "to", "tf.cast", "keras.ops.cast", "K.cast", "tf.identity"}

@@ -43,15 +43,20 @@ def sum_parts(node: cst.BaseExpression, facts: FileFacts):
 
 
 def max_shifted(x: cst.BaseExpression, facts: FileFacts) -> bool:
-    """``x - max(x)``, also scaled (``(x - max) / temperature``): the stable form written by hand."""
+    """``x - max(x)``, also scaled (``(x - max) / temperature``): the stable form written by hand,
+    also a statement earlier (``z = x - x.max(); log(exp(z).sum())``)."""
+    env = facts.env()
+    if isinstance(x, cst.Name) and len(env.get(x.value, ())) == 1 and env[x.value][0] != "outer":
+        x = env[x.value][0].value
     while isinstance(x, cst.BinaryOperation) and isinstance(x.operator, (cst.Divide, cst.Multiply)):
         x = x.left
     if not (isinstance(x, cst.BinaryOperation) and isinstance(x.operator, cst.Subtract)):
         return False
     shift = x.right
-    env = facts.env()
     if isinstance(shift, cst.Name) and len(env.get(shift.value, ())) == 1 and env[shift.value][0] != "outer":
         shift = env[shift.value][0].value
+    while isinstance(shift, cst.Attribute) and shift.attr.value == "values":  # torch.max(x, dim=1).values
+        shift = shift.value
     while isinstance(shift, (cst.Subscript, cst.Call)) and isinstance(
             getattr(shift, "value", None) or getattr(shift, "func", None), (cst.Call, cst.Attribute, cst.Name)):
         if isinstance(shift, cst.Subscript):  # torch.max(x, dim=1)[0]
