@@ -31,9 +31,18 @@ def render_rule(spec: Spec) -> str:
     for example in good:
         lines += _block(example)
     lines += ["## Fix safety", "", spec.fix_safety, ""]
+    lines += ["## Configuration", "", _configuration(spec, rule), ""]
     if spec.options:
-        lines += ["## Options", "", spec.options, ""]
+        lines += ["Options (in `[tool.losslint]`):", "", spec.options, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _configuration(spec: Spec, rule) -> str:
+    code = spec.code
+    switch = (f"On by default; turn it off with `ignore = [\"{code}\"]`" if rule is None or rule.default_enabled
+              else f"Off by default; turn it on with `extend-select = [\"{code}\"]`")
+    return (f"{switch} in `[tool.losslint]` of `pyproject.toml` (or `--ignore` / `--extend-select`), "
+            f"for some files with `per-file-ignores`, or on one line with `# noqa: {code}`.")
 
 
 def _block(example, code: str | None = None, note: str = "") -> list[str]:
@@ -85,6 +94,19 @@ def with_readme_table(readme: str) -> str:
     return readme[:start] + readme_table() + readme[readme.index(README_END):]
 
 
+MKDOCS_START, MKDOCS_END = "      # rules:start\n", "      # rules:end\n"
+
+
+def mkdocs_nav() -> str:
+    """The rule pages' entries in mkdocs.yml's nav, one per spec."""
+    return "".join(f"      - {code} {spec.name}: rules/{code}.md\n" for code, spec in load_specs().items())
+
+
+def with_mkdocs_nav(config: str) -> str:
+    start = config.index(MKDOCS_START) + len(MKDOCS_START)
+    return config[:start] + mkdocs_nav() + config[config.index(MKDOCS_END):]
+
+
 if __name__ == "__main__":
     root = Path(__file__).resolve().parent.parent
     for path in write_pages(root / "docs" / "rules"):
@@ -94,3 +116,8 @@ if __name__ == "__main__":
     if with_readme_table(text) != text:
         readme.write_text(with_readme_table(text), encoding="utf-8")
         print(f"wrote {readme}")
+    mkdocs = root / "mkdocs.yml"
+    text = mkdocs.read_text(encoding="utf-8")
+    if with_mkdocs_nav(text) != text:
+        mkdocs.write_text(with_mkdocs_nav(text), encoding="utf-8")
+        print(f"wrote {mkdocs}")
