@@ -49,18 +49,17 @@ class LosslintServer(LanguageServer):
         path = Path(document.path)
         if path.suffix not in (".py", ".pyi") and document.language_id != "python":
             return None
-        config = nearest(path.resolve().parent)
-        if exclusion(config.exclude, config.root)(path):
+        try:
+            config = nearest(path.resolve().parent)
+            if exclusion(config.exclude, config.root)(path):
+                return None
+            return Job(str(path), str(path), config.settings_for(path), mode, with_edits=True)
+        except ConfigError as error:  # a bad pyproject.toml: say so, as the command line does
+            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"losslint: {error}"))
             return None
-        return Job(str(path), str(path), config.settings_for(path), mode, with_edits=True)
 
     def analyze(self, uri: str, source: str, version: int | None) -> list[Diagnostic]:
-        document = self.workspace.get_text_document(uri)
-        try:
-            job = self.job_for(document)
-        except ConfigError as error:
-            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"losslint: {error}"))
-            return []
+        job = self.job_for(self.workspace.get_text_document(uri))
         found = [] if job is None else run_source(source.encode("utf-8"), job).diagnostics
         self.findings[uri] = (version, found)
         return found
@@ -242,7 +241,10 @@ def fix_all(ls: LosslintServer, document: TextDocument) -> lsp.CodeAction | None
     job = ls.job_for(document, mode="diff")
     if job is None:
         return None
-    result = fix_source(document.source.encode("utf-8"), job.display, job.settings, unsafe=False)
+    try:
+        result = fix_source(document.source.encode("utf-8"), job.display, job.settings, unsafe=False)
+    except Exception:  # an internal error: the findings still show, only the action is missing
+        return None
     if result.fixed is None:
         return None
     edits = line_edits(document.source, result.fixed.decode("utf-8"))

@@ -171,3 +171,21 @@ def test_lsp_without_pygls_says_how_to_install(monkeypatch):
     err = io.StringIO()
     assert cli.main(["lsp"], stderr=err) == 2
     assert "pip install 'losslint[lsp]'" in err.getvalue()
+
+
+def test_columns_count_utf16_units_and_a_bad_config_is_shown(client, tmp_path):
+    text = SOURCE.replace("    a = torch.log(1 + pred).mean()", "    a = '🙂é'; b = torch.log(1 + pred).mean()")
+    uri = _open(client, tmp_path / "wide.py", text)
+    found = _by_code(client.diagnostics(uri, version=1))
+    # 18 characters precede the log, and 🙂 is two UTF-16 units: 19.
+    assert found["LL211"]["range"]["start"] == {"line": 4, "character": 19}
+    fixed = apply_edits(text, _actions(client, uri, found["LL211"])[0]["edit"]["changes"][uri])
+    assert "    a = '🙂é'; b = torch.log1p(pred).mean()\n" in fixed
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "pyproject.toml").write_text('[tool.losslint]\nselect = ["XX1"]\n')
+    uri = _open(client, bad / "loss.py", SOURCE)
+    shown = client.wait_for(lambda m: m.get("method") == "window/showMessage")
+    assert shown["params"]["type"] == 1 and "select" in shown["params"]["message"]
+    assert client.diagnostics(uri, version=1) == []

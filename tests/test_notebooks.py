@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import json
 from pathlib import Path
 
@@ -184,3 +185,53 @@ def test_folders_include_notebooks_and_the_cache_keeps_cells(notebook, tmp_path,
 def test_pre_commit_hooks_take_notebooks():
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert hooks.count("types_or: [python, jupyter]") == 2
+
+
+# -- any notebook: never a crash, only code cells' sources change, a second fix changes nothing ----
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from losslint.engine import Settings  # noqa: E402
+from losslint.runner import Job, run_source  # noqa: E402
+
+_LINES = ["import torch", "%matplotlib inline", "!pip install torch", "files = !ls", "torch.log?",
+          "def loss_fn(x):\n    return torch.log(1 + x).mean()", "y = 'é🙂'", "# a comment", "",
+          "def ratio_loss(p, q):\n    %time r = p / q\n    return r.log().mean()", "if x:\n    !echo hi",
+          '"""a docstring\n!not a shell line\n"""', "def broken(:"]
+_cell = st.one_of(
+    st.builds(lambda text: {"cell_type": "markdown", "metadata": {}, "source": text}, st.text(max_size=20)),
+    st.builds(lambda lines, magic: {"cell_type": "code", "execution_count": None, "metadata": {},
+                                    "outputs": [{"output_type": "stream", "name": "stdout", "text": "out\n"}],
+                                    "source": (magic + "\n" if magic else "") + "\n".join(lines)},
+              st.lists(st.sampled_from(_LINES), max_size=4), st.sampled_from(["", "%%time", "%%bash"])))
+
+
+@settings(max_examples=int(os.environ.get("LOSSLINT_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(_cell, min_size=1, max_size=5), indent=st.sampled_from([None, 1, 2]),
+       ascii_only=st.booleans(), crlf=st.booleans(), as_lists=st.booleans())
+def test_any_notebook_lints_and_fixes_safely(cells, indent, ascii_only, crlf, as_lists):
+    if as_lists:
+        for cell in cells:
+            cell["source"] = cell["source"].splitlines(keepends=True)
+    data = {"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    raw = (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+    lint = run_source(raw, Job("nb.ipynb", "nb.ipynb", Settings(), "lint"))
+    assert not any("internal error" in d.message for d in lint.diagnostics)
+    fixed = run_source(raw, Job("nb.ipynb", "nb.ipynb", Settings(), "diff", unsafe=True))
+    if fixed.fixed is None:
+        return
+    after = json.loads(fixed.fixed)
+    for old, new in zip(data["cells"], after["cells"]):
+        assert {k: v for k, v in old.items() if k != "source"} == {k: v for k, v in new.items() if k != "source"}
+        if old["cell_type"] != "code" or "".join(old["source"]).startswith("%%bash"):
+            assert old == new
+        old_ipython = [line for line in "".join(old["source"]).splitlines() if line.lstrip()[:1] in ("%", "!")]
+        new_ipython = [line for line in "".join(new["source"]).splitlines() if line.lstrip()[:1] in ("%", "!")]
+        assert old_ipython == new_ipython
+    if crlf:  # every line break of the JSON stays CRLF, new ones included
+        assert fixed.fixed.count(b"\n") == fixed.fixed.count(b"\r\n")
+    else:
+        assert b"\r" not in fixed.fixed
+    again = run_source(fixed.fixed, Job("nb.ipynb", "nb.ipynb", Settings(), "diff", unsafe=True))
+    assert again.fixed is None
