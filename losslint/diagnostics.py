@@ -42,6 +42,8 @@ class Report:
     anchor: str = "node"  # "node", or "def" to point at the ``def`` keyword of a FunctionDef
     # Other expressions this finding explains (superseded findings there are dropped too).
     covers: tuple[cst.CSTNode, ...] = ()
+    # The module-level statement holding ``node``: positions are computed for it alone.
+    statement: cst.CSTNode | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -167,22 +168,60 @@ def _parse(source: bytes, filename: str) -> cst.Module:
                                    Location(1, 1), Location(1, 1))) from None
 
 
-def _located(reports: list[Report], module: cst.Module) -> list[tuple[Report, Location, Location]]:
-    """Positions, computed only for files that have findings (the provider walks the whole tree)."""
+def _located(reports: list[Report], module: cst.Module, source: bytes | None = None,
+             ) -> list[tuple[Report, Location, Location]]:
+    """Positions, computed only for files that have findings, and there only for the module-level
+    statements that hold one (the provider generates the code of everything it is given)."""
     if not reports:
         return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    by_statement = _statement_positions(reports, module, source)
+    whole = None
     out = []
     for report in reports:
+        positions, offset = by_statement.get(report.statement, (None, 0))
+        if positions is None or report.node not in positions:
+            if whole is None:
+                whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+            positions, offset = whole, 0
         span = positions[report.node]
-        start = Location(span.start.line, span.start.column + 1)
+        start = Location(span.start.line + offset, span.start.column + 1)
         if report.anchor == "def" and isinstance(report.node, cst.FunctionDef):
             name = positions[report.node.name].start
-            offset = len("def") + len(report.node.whitespace_after_def.value)
+            skip = len("def") + len(report.node.whitespace_after_def.value)
             if report.node.asynchronous is not None:
-                offset += len("async") + len(report.node.asynchronous.whitespace_after.value)
-            start = Location(name.line, name.column + 1 - offset)
-        out.append((report, start, Location(span.end.line, span.end.column + 1)))
+                skip += len("async") + len(report.node.asynchronous.whitespace_after.value)
+            start = Location(name.line + offset, name.column + 1 - skip)
+        out.append((report, start, Location(span.end.line + offset, span.end.column + 1)))
+    return out
+
+
+# Below this many module-level statements, positions for the whole module are cheap enough.
+_POSITION_ONE_STATEMENT_AT = 40
+
+
+def _statement_positions(reports: list[Report], module: cst.Module, source: bytes | None) -> dict:
+    """For each module-level statement holding a finding: its positions as a module of its own,
+    and the line offset that places them in the file (the statement's first line from ``ast``)."""
+    wanted = {report.statement for report in reports} - {None}
+    if source is None or not wanted or len(module.body) < _POSITION_ONE_STATEMENT_AT:
+        return {}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    starts: list[int] = []
+    for node in tree.body:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        if not starts or starts[-1] != first:  # ``a = 1; b = 2`` is one statement line
+            starts.append(first)
+    if len(starts) != len(module.body):
+        return {}
+    out = {}
+    for statement, first in zip(module.body, starts):
+        if statement in wanted:
+            alone = module.with_changes(body=[statement], header=[], footer=[])
+            positions = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+            out[statement] = (positions, first - 1 - len(statement.leading_lines))
     return out
 
 
@@ -223,16 +262,17 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
     if not rules:
         return result
     body = source[len(BOM):] if source.startswith(BOM) else source
+    # JSON/SARIF edits are computed from the module's code: they need the whole file.
+    parsed = body if with_edits else _reduced(body, rules, settings)
     try:
-        # JSON/SARIF edits are computed from the module's code: they need the whole file.
-        module = _parse(body if with_edits else _reduced(body, rules, settings), filename)
+        module = _parse(parsed, filename)
     except LintError as error:
         result.error = error.diagnostic.message
         result.diagnostics.append(error.diagnostic)
         return result
     text = body.decode(module.encoding, errors="replace")
     reports = analyze_module(module, text, rules, settings, filename, result)
-    result.diagnostics = _diagnostics(_located(reports, module), module, filename, Suppressions(text),
+    result.diagnostics = _diagnostics(_located(reports, module, parsed), module, filename, Suppressions(text),
                                       with_edits, set(Applicability))
     return result
 
@@ -287,7 +327,7 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
             break
         text = current.decode(module.encoding, errors="replace")
         suppressions = Suppressions(text)
-        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module)
+        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module, current)
                    if r.fix is not None and r.fix.applicability in levels
                    and not suppressions.is_suppressed(r.code, s.row)]
         if not located:

@@ -19,7 +19,10 @@ _MARKER_LINE = re.compile(r"^# losslint-cell (\d+)\n", re.MULTILINE)
 # and the original line comes back when the cell is written.
 _PLACEHOLDER = "# losslint-ipython {}"
 _PLACEHOLDER_LINE = re.compile(r"^([ \t]*)# losslint-ipython (\d+)$")
-_IPYTHON_LINE = re.compile(r"^\s*(?:[%!]|\?+[\w.]|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")
+_IPYTHON_LINE = re.compile(r"^\s*(?:[%!]|\?+[\w.]|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)"
+                           # IPython compiles each cell on its own, so a cell may start with a
+                           # ``from __future__`` import; in the joined source it would be an error.
+                           r"|^from\s+__future__\s+import\b")
 # Cell magics whose body is still Python; any other ``%%`` cell (bash, html, writefile...) is skipped.
 _PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 _WHITESPACE = re.compile(r"[ \t\r\n]*")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from losslint import engine
 from losslint.engine import Settings, lint_source
 from losslint.rules import all_rules
 from losslint.rulespec import load_specs
@@ -54,3 +55,63 @@ def test_cache_and_workers_keep_every_finding(tmp_path, monkeypatch):
     cold = run(".", cwd=tmp_path)
     warm = run(".", cwd=tmp_path)
     assert serial == parallel == cold == warm
+
+
+# -- positions computed per module-level statement ------------------------------------------------
+PADDING = "".join(f"# note {i}\nconstant_{i} = {i}; other_{i} = {i}\n\n" for i in range(45))
+DECORATED = '''
+
+@decorator
+@other.decorator(
+    1,
+)
+# a comment between decorators
+class WrappedLoss(nn.Module):
+    """Doc."""
+
+    def forward(self, p, q):
+        return torch.log(1 + p) / (p - q)
+
+
+if True:
+    def loss_fn(x):  # comment
+        return torch.log(x)
+'''
+
+
+STATEMENT_POSITIONS = engine._statement_positions
+
+
+def _positions(source: bytes, name: str, one_statement_at: int, monkeypatch):
+    monkeypatch.setattr(engine, "_POSITION_ONE_STATEMENT_AT", one_statement_at)
+    used = []
+    monkeypatch.setattr(engine, "_statement_positions", lambda *args: used.append(STATEMENT_POSITIONS(*args)) or used[-1])
+    result = lint_source(source, name, Settings(codes=ALL))
+    return [(d.code, d.location, d.end_location) for d in result.diagnostics], bool(used and used[-1])
+
+
+def test_positions_per_statement_equal_whole_module_positions(monkeypatch):
+    """Padded to many module-level statements, every example is located as when the whole module
+    gets positions."""
+    checked = per_statement = 0
+    for source, name in [*sources(), (b"import torch\nimport torch.nn as nn\n" + DECORATED.encode(), "decorated.py")]:
+        for padded in (source + b"\n" + PADDING.encode(), PADDING.encode() + source):
+            whole, _ = _positions(padded, name, 10**9, monkeypatch)
+            fast, used = _positions(padded, name, 1, monkeypatch)
+            assert fast == whole, name
+            checked += bool(whole)
+            per_statement += bool(whole) and used
+    # Findings made outside any statement (at the end of the module) fall back to whole positions.
+    assert checked > 100 and per_statement > 0.9 * checked
+
+
+@pytest.mark.skipif(not (CORPUS / "keras").is_dir(), reason="the fetched corpus is not beside the checkout")
+def test_positions_per_statement_on_the_corpus_files_with_findings(monkeypatch):
+    files = [CORPUS / line.split(":")[0] for line in (
+        "tensorflow_addons/tensorflow_addons/losses/triplet.py", "timm/timm/layers/pos_embed_rel.py",
+        "keras/keras/src/ops/math_test.py", "keras/keras/src/losses/losses.py",
+        "pytorch_metric_learning/pytorch_metric_learning/losses/manifold_loss.py")]
+    for path in files:
+        source = path.read_bytes()
+        whole, _ = _positions(source, str(path), 10**9, monkeypatch)
+        assert whole and _positions(source, str(path), 1, monkeypatch) == (whole, True), path

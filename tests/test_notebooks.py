@@ -193,7 +193,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 from losslint.engine import Settings  # noqa: E402
 from losslint.runner import Job, run_source  # noqa: E402
 
-_LINES = ["import torch", "%matplotlib inline", "!pip install torch", "files = !ls", "torch.log?",
+_LINES = ["import torch", "from __future__ import annotations", "%matplotlib inline", "!pip install torch", "files = !ls", "torch.log?",
           "def loss_fn(x):\n    return torch.log(1 + x).mean()", "y = 'é🙂'", "# a comment", "",
           "def ratio_loss(p, q):\n    %time r = p / q\n    return r.log().mean()", "if x:\n    !echo hi",
           '"""a docstring\n!not a shell line\n"""', "def broken(:"]

@@ -119,6 +119,11 @@ class FileFacts:
         return self._no_grad_depth == 0
 
     @property
+    def top_statement(self) -> cst.CSTNode | None:
+        """The module-level statement the traversal is in."""
+        return self._statements[0] if self._statements else None
+
+    @property
     def statement(self) -> cst.CSTNode | None:
         """The innermost statement the traversal is in."""
         return self._statements[-1] if self._statements else None

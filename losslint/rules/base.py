@@ -35,7 +35,7 @@ class Rule:
 
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None, anchor: str = "node",
                covers: tuple[cst.CSTNode, ...] = ()) -> None:
-        self._reports.append(Report(self.code, message, node, fix, anchor, covers))
+        self._reports.append(Report(self.code, message, node, fix, anchor, covers, self.facts.top_statement))
 
     @classmethod
     def handlers(cls) -> dict[type[cst.CSTNode], str]:
