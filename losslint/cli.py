@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -111,6 +112,10 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         err.write(f"losslint: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_ERROR
 
 

@@ -318,3 +318,14 @@ def test_no_respect_gitignore(project):
     (project / ".git").mkdir()
     assert "bad.py" not in run(".", "--no-cache", cwd=project)[1]
     assert "bad.py:6:23: LL201" in run(".", "--no-cache", "--no-respect-gitignore", cwd=project)[1]
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    body = "".join(f"    a{i} = torch.log(1 + x)\n" for i in range(3000))
+    (tmp_path / "many.py").write_text(f"import torch\n\n\ndef loss_fn(x):\n{body}    return x\n")
+    process = subprocess.Popen([sys.executable, "-m", "losslint", "--no-cache", "many.py"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert b"LL211" in process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    _, err = process.communicate(timeout=120)
+    assert b"Traceback" not in err and process.returncode == 2
