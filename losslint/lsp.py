@@ -134,7 +134,8 @@ def did_close(ls: LosslintServer, params: lsp.DidCloseTextDocumentParams) -> Non
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
-    code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll, FIX_ALL_KIND]))
+    code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+    resolve_provider=True))
 def code_action(ls: LosslintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
     document = ls.workspace.get_text_document(uri)
@@ -146,11 +147,30 @@ def code_action(ls: LosslintServer, params: lsp.CodeActionParams) -> list[lsp.Co
             if d.code != SYNTAX_ERROR and _overlaps(to_range(d.location, d.end_location, document), params.range):
                 actions += quick_fixes(d, document)
     if not only or any(FIX_ALL_KIND.startswith(kind) for kind in only):
-        if any(d.fix is not None and d.fix.applicability is Applicability.SAFE for d in found):
-            action = fix_all(ls, document)
-            if action is not None:
+        safe = sum(d.fix is not None and d.fix.applicability is Applicability.SAFE for d in found)
+        if safe:
+            # Editors ask for code actions at every cursor move; a client that can resolve one
+            # later gets the fix-all edit only when the action is chosen.
+            action = lsp.CodeAction(title=f"Fix all safe problems ({safe})", kind=FIX_ALL_KIND,
+                                    data={"uri": uri})
+            action.edit = None if _resolves_edits(ls) else fix_all_edit(ls, document)
+            if action.edit is not None or _resolves_edits(ls):
                 actions.append(action)
     return actions
+
+
+@server.feature(lsp.CODE_ACTION_RESOLVE)
+def resolve_code_action(ls: LosslintServer, action: lsp.CodeAction) -> lsp.CodeAction:
+    if action.kind == FIX_ALL_KIND and isinstance(action.data, dict) and "uri" in action.data:
+        action.edit = fix_all_edit(ls, ls.workspace.get_text_document(action.data["uri"]))
+    return action
+
+
+def _resolves_edits(ls: LosslintServer) -> bool:
+    capabilities = ls.client_capabilities.text_document
+    code_action = capabilities.code_action if capabilities else None
+    support = code_action.resolve_support if code_action else None
+    return support is not None and "edit" in support.properties
 
 
 @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -237,19 +257,18 @@ def noqa_edit(d: Diagnostic, document: TextDocument) -> lsp.TextEdit | None:
     return lsp.TextEdit(lsp.Range(end, end), f"  # noqa: {d.code}")
 
 
-def fix_all(ls: LosslintServer, document: TextDocument) -> lsp.CodeAction | None:
+def fix_all_edit(ls: LosslintServer, document: TextDocument) -> lsp.WorkspaceEdit | None:
+    """What ``losslint --fix`` would do to the document, as line edits."""
     job = ls.job_for(document, mode="diff")
     if job is None:
         return None
     try:
         result = fix_source(document.source.encode("utf-8"), job.display, job.settings, unsafe=False)
-    except Exception:  # an internal error: the findings still show, only the action is missing
+    except Exception:  # an internal error: the findings still show, only the edit is missing
         return None
     if result.fixed is None:
         return None
-    edits = line_edits(document.source, result.fixed.decode("utf-8"))
-    return lsp.CodeAction(title=f"Fix all safe problems ({result.fixes_applied})", kind=FIX_ALL_KIND,
-                          edit=lsp.WorkspaceEdit(changes={document.uri: edits}))
+    return lsp.WorkspaceEdit(changes={document.uri: line_edits(document.source, result.fixed.decode("utf-8"))})
 
 
 def line_edits(before: str, after: str) -> list[lsp.TextEdit]:

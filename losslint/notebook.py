@@ -80,9 +80,13 @@ class Notebook:
             return []
         lines = cell.source.splitlines(keepends=True)
         out = []
+        quotes = {'"""': 0, "'''": 0}  # triple quotes seen so far: odd means inside a string
         for line in lines:
             body = line.rstrip("\r\n")
-            if _IPYTHON_LINE.search(body) and not _in_python_string(out, body):
+            in_string = any(count % 2 for count in quotes.values())
+            for quote in quotes:
+                quotes[quote] += body.count(quote)
+            if _IPYTHON_LINE.search(body) and not in_string:
                 indent = body[:len(body) - len(body.lstrip())]
                 out.append(indent + _PLACEHOLDER.format(len(self._ipython_lines)) + "\n")
                 self._ipython_lines.append(body)
@@ -191,12 +195,6 @@ def _language(data: dict) -> str | None:
             if isinstance(name, str):
                 return name.lower()
     return None
-
-
-def _in_python_string(previous: list[str], line: str) -> bool:
-    """Is ``line`` inside a triple-quoted string opened on an earlier line of the cell?"""
-    text = "".join(previous)
-    return (text.count('"""') % 2 == 1) or (text.count("'''") % 2 == 1)
 
 
 # -- the notebook JSON, edited in place -------------------------------------------------------------

@@ -25,18 +25,24 @@ SOURCE = (
 )
 
 
-@pytest.fixture
-def client(tmp_path):
-    session = LspClient([sys.executable, "-m", "losslint", "lsp"], cwd=tmp_path)
+def _start(folder: Path, resolves_edits: bool = False) -> LspClient:
+    session = LspClient([sys.executable, "-m", "losslint", "lsp"], cwd=folder)
+    code_action = {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source", "source.fixAll"]}}}
+    if resolves_edits:
+        code_action["resolveSupport"] = {"properties": ["edit"]}
     result = session.request("initialize", {
-        "processId": os.getpid(), "rootUri": tmp_path.as_uri(),
+        "processId": os.getpid(), "rootUri": folder.as_uri(),
         "capabilities": {"textDocument": {
-            "publishDiagnostics": {"versionSupport": True},
-            "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
-                "quickfix", "source", "source.fixAll"]}}},
+            "publishDiagnostics": {"versionSupport": True}, "codeAction": code_action,
             "hover": {"contentFormat": ["markdown", "plaintext"]}}}})
     session.capabilities = result["capabilities"]
     session.notify("initialized", {})
+    return session
+
+
+@pytest.fixture
+def client(tmp_path):
+    session = _start(tmp_path)
     yield session
     assert session.close() == 0
     transcript = os.environ.get("LOSSLINT_LSP_TRANSCRIPT")
@@ -134,6 +140,22 @@ def test_fix_all_safe_source_action(client, tmp_path):
     assert client.diagnostics(uri, version=2) == []
     # Nothing left to fix: no source action.
     assert _actions(client, uri, only=["source.fixAll"]) == []
+
+
+def test_fix_all_is_resolved_when_chosen_by_a_client_that_can(tmp_path):
+    session = _start(tmp_path, resolves_edits=True)
+    try:
+        assert session.capabilities["codeActionProvider"]["resolveProvider"] is True
+        source = SOURCE.replace("torch.log(pred)", "torch.log(torch.sigmoid(pred))")
+        uri = _open(session, tmp_path / "loss.py", source)
+        session.diagnostics(uri, version=1)
+        (action,) = _actions(session, uri, only=["source.fixAll"])
+        assert action["title"] == "Fix all safe problems (2)" and "edit" not in action
+        resolved = session.request("codeAction/resolve", action)
+        text = apply_edits(source, resolved["edit"]["changes"][uri])
+        assert "torch.log1p(pred)" in text and "torch.nn.functional.logsigmoid(pred)" in text
+    finally:
+        assert session.close() == 0
 
 
 def test_changes_are_debounced_and_config_is_honoured(client, tmp_path):
