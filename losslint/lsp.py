@@ -153,8 +153,9 @@ def code_action(ls: LosslintServer, params: lsp.CodeActionParams) -> list[lsp.Co
             # later gets the fix-all edit only when the action is chosen.
             action = lsp.CodeAction(title=f"Fix all safe problems ({safe})", kind=FIX_ALL_KIND,
                                     data={"uri": uri})
-            action.edit = None if _resolves_edits(ls) else fix_all_edit(ls, document)
-            if action.edit is not None or _resolves_edits(ls):
+            later = _resolves_edits(ls)
+            action.edit = None if later else fix_all_edit(ls, document)
+            if later or action.edit is not None:
                 actions.append(action)
     return actions
 
