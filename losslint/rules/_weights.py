@@ -10,6 +10,7 @@ import libcst as cst
 from losslint.core.facts import FileFacts
 from losslint.fixes import strip_parens
 from losslint.core.names import dotted_name
+from losslint.rules.base import Rule
 
 LOSS_TERM_NAME = re.compile(r"loss|criterion|(^|_)(term|reg|regularization|penalty|kl|kld|ce|mse|mae|l1|l2|dice|"
                             r"bce|nll|entropy|divergence)(_|$|\d)", re.IGNORECASE)
@@ -95,3 +96,41 @@ def accumulated_terms(function, facts: FileFacts) -> dict[str, list[tuple[cst.CS
             if t is not None:
                 found.setdefault(name, []).append((small, t))
     return {name: items for name, items in found.items() if name in accumulated and len(items) >= 2}
+
+
+def _chain_nodes(node: cst.BaseExpression):
+    """The ``+``/``-`` nodes of one unparenthesized sum, from the outermost in."""
+    while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)) \
+            and not node.lpar:
+        yield node
+        node = node.left
+
+
+class WeightedSumRule(Rule):
+    """Reads each summed loss once, at its outermost ``+``/``-``, and the terms a loss function
+    accumulates into one name (``loss += w * term``); subclasses judge the weights."""
+
+    def __init__(self, facts, reports) -> None:
+        super().__init__(facts, reports)
+        self._inner: set[int] = set()  # sums already read as part of an enclosing sum
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if not is_sum_root(node) or id(node) in self._inner:
+            return
+        self._inner |= {id(n) for n in _chain_nodes(node)}
+        terms = terms_of(node, self.facts)
+        if terms:
+            self.check_sum(node, terms)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        info = self.facts.index.function_of.get(node)
+        if info is None or info not in self.facts.scopes.functions:
+            return
+        for name, items in accumulated_terms(info, self.facts).items():
+            self.check_accumulated(name, items)
+
+    def check_sum(self, node: cst.BinaryOperation, terms: list[Term]) -> None:
+        raise NotImplementedError
+
+    def check_accumulated(self, name: str, items: list[tuple[cst.CSTNode, Term]]) -> None:
+        raise NotImplementedError

@@ -1,12 +1,10 @@
 import re
 
-import libcst as cst
-
-from losslint.rules._weights import accumulated_terms, is_sum_root, sum_operands, terms_of
-from losslint.rules.base import LOSS, Rule
+from losslint.rules._weights import WeightedSumRule
+from losslint.rules.base import LOSS
 
 
-class MixedMagnitudeWeights(Rule):
+class MixedMagnitudeWeights(WeightedSumRule):
     """LL301: the constant weights of a summed loss differ by more than ``weight-ratio``."""
 
     code = "LL301"
@@ -15,28 +13,14 @@ class MixedMagnitudeWeights(Rule):
     runs_in = LOSS
     trigger = re.compile(rb"[+]")
 
-    def __init__(self, facts, reports) -> None:
-        super().__init__(facts, reports)
-        self._inner: set[int] = set()  # sums already read as part of an enclosing sum
+    def check_sum(self, node, terms) -> None:
+        self._check(node, [t.weight for t in terms])
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if not is_sum_root(node) or id(node) in self._inner:
-            return
-        operands = sum_operands(node)
-        self._inner |= {id(n) for n in _chain_nodes(node)}
-        terms = terms_of(node, self.facts)
-        if terms:
-            self._check(node, [t.weight for t in terms], len(operands))
+    def check_accumulated(self, name, items) -> None:
+        if any(t.explicit for _, t in items):
+            self._check(items[0][0], [t.weight for _, t in items], accumulated=name)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        info = self.facts.index.function_of.get(node)
-        if info is None or info not in self.facts.scopes.functions:
-            return
-        for name, items in accumulated_terms(info, self.facts).items():
-            if any(t.explicit for _, t in items):
-                self._check(items[0][0], [t.weight for _, t in items], len(items), accumulated=name)
-
-    def _check(self, node, weights: list[float], count: int, accumulated: str | None = None) -> None:
+    def _check(self, node, weights: list[float], accumulated: str | None = None) -> None:
         ratio_limit = self.facts.options["weight-ratio"]
         ratio = max(weights) / min(weights)
         if ratio <= ratio_limit:
@@ -46,9 +30,3 @@ class MixedMagnitudeWeights(Rule):
                           f"the small-weight term's gradient is lost next to the large one; rescale the terms "
                           f"to comparable magnitudes (or normalize each term first)")
 
-
-def _chain_nodes(node: cst.BaseExpression):
-    while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)) \
-            and not node.lpar:
-        yield node
-        node = node.left

@@ -1,13 +1,10 @@
 import re
 
-import libcst as cst
-
-from losslint.rules._weights import accumulated_terms, is_sum_root, terms_of
-from losslint.rules.ll301_mixed_magnitude_weights import _chain_nodes
-from losslint.rules.base import LOSS, Rule
+from losslint.rules._weights import WeightedSumRule
+from losslint.rules.base import LOSS
 
 
-class ExtremeWeight(Rule):
+class ExtremeWeight(WeightedSumRule):
     """LL302: a loss term's constant weight lies outside ``weight-band``."""
 
     code = "LL302"
@@ -16,24 +13,13 @@ class ExtremeWeight(Rule):
     runs_in = LOSS
     trigger = re.compile(rb"[+]")
 
-    def __init__(self, facts, reports) -> None:
-        super().__init__(facts, reports)
-        self._inner: set[int] = set()
-
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        if not is_sum_root(node) or id(node) in self._inner:
-            return
-        self._inner |= {id(n) for n in _chain_nodes(node)}
-        for t in terms_of(node, self.facts) or ():
+    def check_sum(self, node, terms) -> None:
+        for t in terms:
             self._check(t.node, t)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        info = self.facts.index.function_of.get(node)
-        if info is None or info not in self.facts.scopes.functions:
-            return
-        for items in accumulated_terms(info, self.facts).values():
-            for statement, t in items:
-                self._check(statement.value, t)
+    def check_accumulated(self, name, items) -> None:
+        for statement, t in items:
+            self._check(statement.value, t)
 
     def _check(self, node, t) -> None:
         low, high = self.facts.options["weight-band"]
