@@ -29,4 +29,3 @@ class MixedMagnitudeWeights(WeightedSumRule):
         self.report(node, f"the weights of {where} differ by a factor of {ratio:.0e} (more than {ratio_limit:g}): "
                           f"the small-weight term's gradient is lost next to the large one; rescale the terms "
                           f"to comparable magnitudes (or normalize each term first)")
-
