@@ -24,3 +24,21 @@ def fix(code: str, codes=ALL_CODES, unsafe: bool = False) -> str:
 @pytest.fixture
 def run_lint():
     return lint
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The case suite's score, printed with every run that scored it."""
+    import sys
+
+    module = next((m for name, m in list(sys.modules.items()) if name.rsplit(".", 1)[-1] == "test_cases"
+                   and getattr(m, "SCORE", None)), None)
+    score = module.SCORE if module else None
+    if not score:
+        return
+    write = terminalreporter.write_line
+    write(f"case suite: positives exact {score['exact']}/{score['positives']}, "
+          f"negatives clean {score['clean']}/{score['negatives']}")
+    for miss in score["misses"]:
+        write(f"  missed   {miss}")
+    for extra in score["extras"]:
+        write(f"  unwanted {extra}")
