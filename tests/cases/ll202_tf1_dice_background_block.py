@@ -1,6 +1,6 @@
 # case: TF1 brain-mask training whose dice cost divides by the predicted plus the true mask volume: a block with no brain in which the relu head predicts nothing is 0 / 0, and the cost turns NaN
 # source: neuronets/nobrainer#8
-# expect: LL202:17
+# expect: LL202:16
 # style: training-script
 import numpy as np
 import tensorflow as tf
