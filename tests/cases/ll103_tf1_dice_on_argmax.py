@@ -1,6 +1,6 @@
 # case: TF1 segmentation whose dice cost is computed on the argmax of the logits: argmax has no gradient, so optimizer.minimize(cost) finds no gradient for any variable
 # source: tensorlayer/TensorLayer#891
-# expect: LL103:15
+# expect: LL103:14
 # style: training-script
 import numpy as np
 import tensorflow as tf
