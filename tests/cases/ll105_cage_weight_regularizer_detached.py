@@ -1,6 +1,7 @@
-# case: LL105 at line 8 (off by default, so the default-settings suite expects nothing here): a regularizer on predicted mean-value-coordinate weights that detaches them first, so the term sends no gradient, whatever its weight
+# case: a regularizer on predicted mean-value-coordinate weights that detaches them first, so the term sends no gradient, whatever its weight
 # source: yifita/deep_cage#16
-# expect: none
+# expect: LL105:9
+# select: LL105
 import torch
 
 

@@ -1,6 +1,7 @@
-# case: LL105 at line 15 (off by default, so the default-settings suite expects nothing here): a fine-tuning loop whose criterion takes `.data` of the logits; backward then complains, the loop sets loss.requires_grad = True, and the loss never moves
+# case: a fine-tuning loop whose criterion takes `.data` of the logits; backward then complains, the loop sets loss.requires_grad = True, and the loss never moves
 # source: huggingface/torchMoji#21
-# expect: none
+# expect: LL105:16
+# select: LL105
 # style: training-script
 import torch
 import torch.nn as nn

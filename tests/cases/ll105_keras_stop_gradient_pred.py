@@ -1,6 +1,7 @@
-# case: LL105 at line 10 (off by default, so the default-settings suite expects nothing here): a Keras MAE with tf.stop_gradient on y_pred (meant for the target): the loss has a value and fit runs, but no gradient reaches the model
+# case: a Keras MAE with tf.stop_gradient on y_pred (meant for the target): the loss has a value and fit runs, but no gradient reaches the model
 # source: realistic
-# expect: none
+# expect: LL105:11
+# select: LL105
 # style: training-script
 import tensorflow as tf
 from tensorflow import keras

@@ -62,7 +62,7 @@ def tf1_graph():
 
 def run_tf1_script(path: str | Path, namespace: dict | None = None) -> dict:
     """Build a TF1 graph-mode script's graph (its module-level code runs; a session it opens runs
-    too) and return its globals; evaluate tensors afterwards with ``tf1_session(scope)``."""
+    too) and return its globals."""
     with tf1_graph():
         return run_script(path, namespace)
 
