@@ -1,0 +1,43 @@
+"""Helpers of the cases3 proofs: how Keras applies sample_weight to a custom loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Two samples with very different errors: a per-sample loss weighted [1, 0] and [0, 1] must differ.
+Y_TRUE = np.array([[0.0, 0.0], [0.0, 0.0]], dtype="float32")
+Y_PRED = np.array([[0.5, 0.5], [2.0, 3.0]], dtype="float32")
+FIRST_ONLY = np.array([1.0, 0.0], dtype="float32")
+SECOND_ONLY = np.array([0.0, 1.0], dtype="float32")
+
+
+def weighted(loss, y_true=Y_TRUE, y_pred=Y_PRED, weights=(FIRST_ONLY, SECOND_ONLY)):
+    """The value of a Keras loss (a Loss object, or a function compiled into a model) under each
+    sample_weight vector, computed the way ``fit`` computes it."""
+    import keras
+
+    if isinstance(loss, keras.losses.Loss):
+        return [float(loss(y_true, y_pred, sample_weight=w)) for w in weights]
+    model = keras.Sequential([keras.Input((y_pred.shape[-1],)), keras.layers.Dense(y_pred.shape[-1])])
+    model.compile(optimizer="sgd", loss=loss)
+    return [float(model.compute_loss(y=y_true, y_pred=y_pred, sample_weight=w)) for w in weights]
+
+
+def compiled_loss(model):
+    """The loss a Keras model was compiled with."""
+    return model.loss
+
+
+def assert_weights_ignored(values, what="the loss"):
+    """sample_weight only rescales a batch scalar: moving all weight from one sample to the other,
+    whose errors differ, leaves the loss unchanged."""
+    first, second = values
+    assert np.isfinite(first) and np.isfinite(second)
+    assert abs(first - second) < 1e-6 * max(1.0, abs(first)), (
+        f"{what} depends on which sample is weighted ({first} vs {second}): weights do work")
+
+
+def assert_weights_work(values, what="the loss"):
+    first, second = values
+    assert np.isfinite(first) and np.isfinite(second)
+    assert abs(first - second) > 1e-3, f"{what} ignores which sample is weighted ({first} vs {second})"
