@@ -41,3 +41,19 @@ def assert_weights_work(values, what="the loss"):
     first, second = values
     assert np.isfinite(first) and np.isfinite(second)
     assert abs(first - second) > 1e-3, f"{what} ignores which sample is weighted ({first} vs {second})"
+
+
+def padded(tokens, length, pad=0):
+    """Right-pad each row of ``tokens`` (a list of lists) with ``pad`` to ``length``."""
+    return np.array([row + [pad] * (length - len(row)) for row in tokens])
+
+
+def grad_norm(grad) -> float:
+    return float(np.sqrt(np.sum(np.square(np.asarray(grad, dtype=np.float64)))))
+
+
+def assert_scaled_by_padding(short, long, factor, what="the loss", tol=0.05):
+    """The same valid elements give ``factor`` times less when padded ``factor`` times longer:
+    a masked mean would not move."""
+    ratio = float(short) / float(long)
+    assert abs(ratio - factor) < tol * factor, f"{what}: ratio {ratio:.3f}, expected about {factor} from the padding"
