@@ -57,3 +57,21 @@ def assert_scaled_by_padding(short, long, factor, what="the loss", tol=0.05):
     a masked mean would not move."""
     ratio = float(short) / float(long)
     assert abs(ratio - factor) < tol * factor, f"{what}: ratio {ratio:.3f}, expected about {factor} from the padding"
+
+
+def assert_pairing_lost(loss_fn, labels_1d, preds_column):
+    """Labels of shape (N,) against predictions of shape (N, 1): the loss no longer pairs a label
+    with its sample. Each sample's loss is the same under any shuffle of the labels, and it is not
+    the loss of that sample against its own label."""
+    import tensorflow as tf
+
+    labels_1d = np.asarray(labels_1d, dtype="float32")
+    preds_column = np.asarray(preds_column, dtype="float32")
+    assert labels_1d.ndim == 1 and preds_column.shape == (len(labels_1d), 1)
+    per_sample = np.asarray(loss_fn(tf.constant(labels_1d), tf.constant(preds_column)))
+    shuffled = np.asarray(loss_fn(tf.constant(labels_1d[::-1].copy()), tf.constant(preds_column)))
+    aligned = np.asarray(loss_fn(tf.constant(labels_1d[:, None]), tf.constant(preds_column)))
+    assert per_sample.shape == aligned.shape == (len(labels_1d),)
+    assert np.allclose(per_sample, shuffled, rtol=1e-5), "the labels are still paired with their samples"
+    assert not np.allclose(per_sample, aligned, rtol=1e-3), "the broadcast loss equals the aligned one"
+    return per_sample, aligned
