@@ -75,3 +75,13 @@ def assert_pairing_lost(loss_fn, labels_1d, preds_column):
     assert np.allclose(per_sample, shuffled, rtol=1e-5), "the labels are still paired with their samples"
     assert not np.allclose(per_sample, aligned, rtol=1e-3), "the broadcast loss equals the aligned one"
     return per_sample, aligned
+
+
+def keras_graph_call(loss_fn, y_true, y_pred):
+    """Call a loss in graph mode the way ``model.fit`` does: inside a ``tf.function`` traced from
+    Keras' own train step, which autograph does not convert, so the loss's Python builtins
+    (``float()``, ``math.*``) see symbolic tensors. ``tf.function(autograph=False)`` reproduces
+    that without the cost of a ``fit``."""
+    import tensorflow as tf
+
+    return tf.function(loss_fn, autograph=False)(tf.constant(y_true), tf.constant(y_pred))
