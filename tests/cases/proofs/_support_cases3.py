@@ -85,3 +85,16 @@ def keras_graph_call(loss_fn, y_true, y_pred):
     import tensorflow as tf
 
     return tf.function(loss_fn, autograph=False)(tf.constant(y_true), tf.constant(y_pred))
+
+
+def tf1_evaluate(path, fetch, feeds):
+    """Build a TF1 graph-mode case (its module-level code runs, its own session included), then
+    evaluate ``fetch`` (a name of the script's globals) for each feed of ``feeds``: a function of the
+    script's globals returning a feed_dict. Variables are freshly initialised for the evaluation."""
+    from tests.cases.proofs._support import run_script, tf1_graph
+
+    with tf1_graph() as v1:
+        scope = run_script(path)
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            return [sess.run(scope[fetch], feed_dict=feed(scope)) for feed in feeds]
