@@ -18,7 +18,7 @@ from losslint.engine import Settings
 from losslint.rules import all_rules
 
 SELECTOR = re.compile(r"^(ALL|LL\d{0,3})$")
-LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "loss-functions")
+LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "loss-functions", "everywhere")
 KNOWN_KEYS = set(LIST_KEYS) | {"per-file-ignores", "weight-ratio", "weight-band"}
 
 
@@ -36,6 +36,8 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     loss_functions: tuple[str, ...] = ()
+    # Rules that may also run outside loss code (their spec says runs_in = "anywhere").
+    everywhere: tuple[str, ...] = ()
     options: tuple[tuple[str, object], ...] = ()
 
     def with_overrides(self, select=None, ignore=(), extend_select=()) -> Config:
@@ -57,7 +59,11 @@ class Config:
         return frozenset(code for code in codes if not _selected(code, ignored))
 
     def settings_for(self, path: Path) -> Settings:
-        return Settings(codes=self.codes_for(path), loss_patterns=self.loss_functions, options=self.options)
+        rules = all_rules()
+        everywhere = frozenset(code for code, rule in rules.items()
+                               if rule.runs_in == "anywhere" and _selected(code, self.everywhere))
+        return Settings(codes=self.codes_for(path), loss_patterns=self.loss_functions, options=self.options,
+                        everywhere=everywhere)
 
 
 def _selected(code: str, selectors) -> bool:
@@ -123,6 +129,7 @@ def parse_table(table: dict, source: Path | None, root: Path) -> Config:
         extend_select=validate_selectors(values.get("extend-select", ()), f"{where}: extend-select"),
         per_file_ignores=tuple(per_file), exclude=values.get("exclude", ()),
         loss_functions=values.get("loss-functions", ()),
+        everywhere=validate_selectors(values.get("everywhere", ()), f"{where}: everywhere"),
     )
 
 

@@ -9,14 +9,22 @@ from losslint.rulespec import Spec, load_specs
 
 FRAMEWORK_TITLES = {"torch": "PyTorch", "tf": "TensorFlow", "keras": "Keras"}
 WHERE = {"loss": "Runs inside loss code only (see *Loss scopes* in docs/usage.md).",
-         "anywhere": "Runs in every file that uses an ML framework, not only in loss code."}
+         "anywhere": "Runs inside loss code by default; listed in `everywhere` in the configuration, it runs in "
+                     "every file that uses an ML framework."}
+
+
+def where_it_runs(spec: Spec, rule) -> str:
+    if rule is not None and getattr(rule, "file_level", False):
+        return ("Runs in every file that holds loss code (it is about the file's structure); listed in "
+                "`everywhere` in the configuration, in every file that uses an ML framework.")
+    return WHERE[spec.runs_in]
 
 
 def render_rule(spec: Spec) -> str:
     rule = all_rules().get(spec.code)
     lines = [f"# {spec.code} {spec.name}", "", f"*{spec.summary}*", "",
              f"Family: {spec.family}. Fix: {rule.fix_applicability.value if rule and rule.fix_applicability else 'none'}. "
-             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {WHERE[spec.runs_in]} "
+             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {where_it_runs(spec, rule)} "
              f"Applies to: {', '.join(FRAMEWORK_TITLES[f] for f in spec.frameworks)}.", "",
              "## What it does", "", spec.what, "", "## Why is this bad?", "", spec.why, ""]
     bad = [e for e in spec.examples if e.kind == "bad"]

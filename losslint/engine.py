@@ -23,7 +23,10 @@ from losslint.suppression import Suppressions
 # A file that names no ML framework is skipped before parsing.
 FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
 # Loss code is named, compiled, backpropagated or taped; without any of these words there is none.
-LOSS_TEXT = re.compile(rb"loss|Loss|LOSS|criterion|objective|backward|gradient|compile")
+# Loss code is computed for a gradient (a sink), named by loss vocabulary, or a loss API's value.
+LOSS_TEXT = re.compile(rb"(?i:loss|cost|criterion|objective|nll|xent|entropy|divergence|likelihood|elbo|penalty|"
+                       rb"dice|focal|hinge|triplet|contrastive|kl|mse|bce)|backward|gradient|grad\(|minimize|"
+                       rb"compile|training_step|train_step")
 BOM = b"\xef\xbb\xbf"
 MAX_FIX_PASSES = 10
 SYNTAX_ERROR = "LL000"
@@ -41,6 +44,8 @@ class Settings:
     reduce: bool = True
     # Rule options from the configuration, as (key, value) pairs: hashable and picklable.
     options: tuple[tuple[str, object], ...] = ()
+    # Rules whose spec allows it that also run outside loss code (by default every rule runs in loss code only).
+    everywhere: frozenset[str] = frozenset()
 
     def rules(self) -> list[type[Rule]]:
         return [rule for code, rule in all_rules().items() if code in self.codes]
@@ -76,24 +81,30 @@ def _wanted_rules(source: bytes, settings: Settings) -> list[type[Rule]]:
         return []
     has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) is not None
     return [rule for rule in settings.rules()
-            if (rule.runs_in != LOSS or has_loss_words) and rule.trigger.search(source)]
+            if (rule.code in settings.everywhere or has_loss_words) and rule.trigger.search(source)]
 
 
 class _Dispatcher:
     """One walk of the tree for all rules; loss-scope rules are only called inside loss code."""
 
-    def __init__(self, facts: FileFacts, rules: list[Rule]) -> None:
+    def __init__(self, facts: FileFacts, rules: list[Rule], everywhere: frozenset[str] = frozenset()) -> None:
         self.facts = facts
-        self.table: dict[type, list[tuple[Rule, object]]] = {}
+        self.table: dict[type, list[tuple[Rule, object, bool]]] = {}
+        # Loss code, a value handed to autograd, or a module defining its own backward (gradient code).
+        holds_loss_code = bool(facts.scopes.functions or facts.scopes.statements or facts.index.sinks) or any(
+            "backward" in cls.methods and facts.scopes.is_torch_module(cls) for cls in facts.index.classes.values())
         for rule in rules:
+            anywhere = rule.code in everywhere or (rule.file_level and holds_loss_code)
             for node_type, attr in type(rule).handlers().items():
-                self.table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+                # Expressions are checked where they feed the loss; definitions where loss code is.
+                on_path = not anywhere and node_type not in (cst.FunctionDef, cst.ClassDef, cst.Module)
+                self.table.setdefault(node_type, []).append((rule, getattr(rule, attr), anywhere, on_path))
 
     def run(self, node: cst.CSTNode) -> None:
         facts = self.facts
         facts.enter(node)
-        for rule, handler in self.table.get(type(node), ()):
-            if rule.runs_in != LOSS or facts.in_loss_scope:
+        for rule, handler, anywhere, on_path in self.table.get(type(node), ()):
+            if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node))):
                 try:
                     handler(node)
                 except RecursionError:
@@ -109,7 +120,7 @@ def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], set
                    path: str | None = None, result: FileResult | None = None) -> list[Report]:
     facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options), path)
     reports: list[Report] = []
-    _Dispatcher(facts, [rule(facts, reports) for rule in rules]).run(module)
+    _Dispatcher(facts, [rule(facts, reports) for rule in rules], settings.everywhere).run(module)
     if result is not None and facts.ranges.read_other_files:
         result.cacheable = False
     return _without_superseded(reports)
@@ -146,7 +157,7 @@ def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
     except UnicodeDecodeError:
         return body  # other encodings: parse as is
     # What can hold a finding: code that may be loss code, or that matches a rule running anywhere.
-    patterns = [LOSS_TEXT] + [rule.trigger for rule in rules if rule.runs_in != LOSS]
+    patterns = [LOSS_TEXT] + [rule.trigger for rule in rules if rule.code in settings.everywhere]
 
     def keep(block: str) -> bool:
         data = block.encode("utf-8")

@@ -213,8 +213,10 @@ def test_scope_by_name_and_class():
     assert loss_functions("""
         import torch.nn as nn
         import keras
-        def dice_loss(a, b): pass
-        def my_criterion(a, b): pass
+        def dice_loss(a, b): return 1 - 2 * (a * b).sum() / (a.sum() + b.sum())
+        def my_criterion(a, b): return (a - b).abs().mean()
+        def loss_name(a): return "loss/" + a
+        def loss_weight(): return 0.5
         def train_step(a): pass
         class FocalLoss(nn.Module):
             def forward(self, x): pass
@@ -223,7 +225,7 @@ def test_scope_by_name_and_class():
             def forward(self, x): pass
         class Custom(keras.losses.Loss):
             def call(self, y_true, y_pred): pass
-    """) == {"dice_loss", "my_criterion", "FocalLoss.forward", "Custom.call"}
+    """) == {"dice_loss", "my_criterion", "FocalLoss.forward", "Custom.call"}  # a name alone is not evidence
 
 
 def test_scope_by_use():

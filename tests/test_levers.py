@@ -108,8 +108,8 @@ def test_positions_per_statement_equal_whole_module_positions(monkeypatch):
 @pytest.mark.skipif(not (CORPUS / "keras").is_dir(), reason="the fetched corpus is not beside the checkout")
 def test_positions_per_statement_on_the_corpus_files_with_findings(monkeypatch):
     files = [CORPUS / line.split(":")[0] for line in (
-        "tensorflow_addons/tensorflow_addons/losses/triplet.py", "timm/timm/layers/pos_embed_rel.py",
-        "keras/keras/src/ops/math_test.py", "keras/keras/src/losses/losses.py",
+        "tensorflow_addons/tensorflow_addons/losses/triplet.py", "kornia/kornia/losses/divergence.py",
+        "tensorflow_addons/tensorflow_addons/losses/lifted.py", "keras/keras/src/losses/losses.py",
         "pytorch_metric_learning/pytorch_metric_learning/losses/manifold_loss.py")]
     for path in files:
         source = path.read_bytes()

@@ -12,6 +12,7 @@ from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
+from losslint.core.values import Grad, Kind, Value, ValueAnalysis
 from losslint.core.walk import iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
@@ -42,6 +43,8 @@ class FileFacts:
         self.scopes = LossScopes(self.index, loss_patterns)
         self.ranges = RangeAnalysis(self.index, path)
         self.ranges.set_module(module)
+        self.values = ValueAnalysis(self.index, self.ranges, self.scopes)
+        self.scopes.find(self.values)
         # Where the traversal is: innermost function and statement.
         self._functions: list[FunctionInfo] = []
         self._statements: list[cst.CSTNode] = []
@@ -154,6 +157,13 @@ class FileFacts:
             return meaning.op.name if meaning else None
         return None
 
+    def value(self, node: cst.BaseExpression) -> Value:
+        """What the expression holds where the traversal is: kind, gradient, provenance."""
+        return self.values.value(node, self.env(), self.function)
+
+    def carries_gradient(self, node: cst.BaseExpression) -> bool:
+        return self.value(node).grad is not Grad.NO
+
     def range(self, node: cst.BaseExpression) -> Interval:
         return self.ranges.range(node, self.env(), self.function)
 
@@ -227,9 +237,10 @@ class FileFacts:
         return None
 
     def is_tensor_like(self, node: cst.BaseExpression) -> bool:
-        """Is this value (probably) a framework tensor: a tensor parameter of a loss function, the
-        result of a framework op, or arithmetic on one?"""
-        return self._tensor_like(node, self.env(), self.function, 0)
+        """Is this value a framework tensor, by where it comes from? A value of unknown kind counts
+        when it is computed from the prediction (a layer or a helper of another module applied to it)."""
+        value = self.value(node)
+        return value.is_tensor or (value.kind is Kind.UNKNOWN and value.grad is Grad.YES)
 
     def _tensor_like(self, node, env, function, depth: int) -> bool:
         if depth > 10:
@@ -336,21 +347,71 @@ class FileFacts:
         return False
 
     def on_loss_path(self, node: cst.CSTNode | None = None) -> bool:
-        """Does the current statement (and ``node`` in it, for a return) feed the returned loss? For
-        ``return loss, metrics`` only the first element does. A lambda's body always does."""
+        """Does the current statement (and ``node`` in it, for a return) feed what a loss function
+        returns as its loss, or a value handed to autograd? Followed through the bindings in force
+        (flow-sensitively: a name rebound for logging after its use is not on the path). For
+        ``return loss, metrics`` only the first element counts; a lambda's body always does; a
+        compound statement is on the path when something it controls is."""
         function = self.function
         statement = self.statement
+        if statement is not None and statement in self.scopes.statements:
+            return True
         if function is None or statement is None or isinstance(function.node, cst.Lambda):
             return function is not None
+        if not self.scopes.is_loss_function(function):
+            return False
         if function not in self._loss_paths:
-            self._loss_paths[function] = _loss_slice(function)
-        returns, assignments = self._loss_paths[function]
-        if statement in returns and node is not None:
-            value = statement.body[0].value
-            if isinstance(value, cst.Tuple) and value.elements:
-                loss = value.elements[0].value
-                return node is loss or any(node is n for n in iter_nodes(loss))
-        return statement in returns or statement in assignments
+            self._loss_paths[function] = self._loss_slice(function)
+        slice_ = self._loss_paths[function]
+        if slice_ is None:
+            return True  # a loss function without a returned value: all of it
+        returns, statements, controls = slice_
+        if statement in returns:
+            if node is None:
+                return True
+            losses = returns[statement]
+            if isinstance(node, cst.SimpleStatementLine) or any(node is loss for loss in losses):
+                return True
+            # node inside a returned loss, or holding one (``loss if c else other``: its test decides)
+            return any(any(node is n for n in iter_nodes(loss)) or any(loss is n for n in iter_nodes(node))
+                       for loss in losses)
+        return statement in statements or statement in controls
+
+    def _loss_slice(self, function: FunctionInfo):
+        returns: dict[cst.CSTNode, list[cst.BaseExpression]] = {}
+        for statement in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
+                    and statement.body[0].value is not None:
+                returns[statement] = _returned_losses(statement.body[0].value)
+        if not returns:
+            return None
+        statements: set = set()
+        seen: set = set()
+        for statement, losses in returns.items():
+            env = self.ranges.env_before(function, statement)
+            for loss in losses:
+                self.ranges.feeding(loss, env, statements, seen)
+        # losses.append(term) / terms.update(...): the container's content is on the path too.
+        changed = True
+        while changed:
+            changed = False
+            read = set()
+            for statement in [*statements, *returns]:
+                read |= used_names(statement, values_only=True)
+            for assignment in function.assignments:
+                if assignment.statement not in statements and assignment.targets & read and any(
+                        isinstance(small, cst.Expr) for small in assignment.statement.body):
+                    statements.add(assignment.statement)
+                    env = self.ranges.env_before(function, assignment.statement)
+                    self.ranges.feeding(assignment.statement, env, statements, seen)
+                    changed = True
+        controls = set()
+        holding = self.ranges.statements_holding(function)
+        for node in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(node, (cst.If, cst.For, cst.While, cst.With, cst.Try)) and any(
+                    n in statements or n in returns for n in iter_nodes(node, skip_functions=True)):
+                controls.add(node)
+        return returns, statements, controls
 
     # -- provenance ---------------------------------------------------------------------------------
     def prediction_parameters(self, function: FunctionInfo | None) -> set[str]:
@@ -372,7 +433,12 @@ class FileFacts:
         return set()
 
     def is_prediction_derived(self, node: cst.BaseExpression) -> bool:
-        """Does this value flow from the prediction (through local assignments)?"""
+        """Does this value carry the prediction's gradient: computed through differentiable
+        operations from a model's output or from a parameter the code shows to be the prediction?"""
+        return self.value(node).grad is Grad.YES
+
+    def _named_prediction_derived(self, node: cst.BaseExpression) -> bool:
+        """Does this value flow from a parameter named as the prediction (through local assignments)?"""
         function = self.function
         predictions = set()
         scope = function
@@ -449,6 +515,23 @@ def _uses_tensor_framework(node: cst.CSTNode, imports) -> bool:
             if not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0]):
                 return True
     return False
+
+
+def _returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """What a return statement returns as the loss: the first element of a tuple, the "loss" entry
+    of a dict, both sides of a conditional expression."""
+    if isinstance(value, cst.IfExp):
+        return _returned_losses(value.body) + _returned_losses(value.orelse)
+    if isinstance(value, cst.Tuple) and value.elements:
+        return [value.elements[0].value]
+    if isinstance(value, cst.Dict):
+        keyed = [e.value for e in value.elements if isinstance(e, cst.DictElement)
+                 and isinstance(e.key, cst.SimpleString) and "loss" in e.key.evaluated_value]
+        return keyed or [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        keyed = [a.value for a in value.args if a.keyword is not None and "loss" in a.keyword.value]
+        return keyed or [a.value for a in value.args]
+    return [value]
 
 
 def _loss_slice(function: FunctionInfo) -> tuple[set, set]:

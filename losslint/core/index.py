@@ -58,11 +58,13 @@ class Assignment:
 
 @dataclass(eq=False)
 class LossSink:
-    """A value handed to autograd: ``x.backward()`` or ``tape.gradient(x, ...)``."""
+    """A value handed to autograd: ``x.backward()``, ``tape.gradient(x, ...)``, ``opt.minimize(x)``,
+    ``torch.autograd.grad(x, ...)``, ``tf.gradients(x, ...)``, ``model.add_loss(x)``."""
 
     value: cst.BaseExpression
     function: FunctionInfo | None
     order: int
+    how: str = "backward"
 
 
 class ModuleIndex:
@@ -77,6 +79,9 @@ class ModuleIndex:
         self.compiled_losses: list[cst.BaseExpression] = []  # values of ``compile(loss=...)``
         self.named_losses: list[cst.BaseExpression] = []  # values of ``loss_fn = ...``/``criterion = ...``
         self.sinks: list[LossSink] = []
+        self.differentiated: list[cst.BaseExpression] = []  # f in jax.grad(f), value_and_grad(f)
+        # (fn, class) for super().__init__(fn, ...) in a class (a Keras LossFunctionWrapper hands it fn).
+        self.wrapped_losses: list[tuple[cst.BaseExpression, ClassInfo]] = []
         self.module_assignments: list[Assignment] = []
         self._functions: list[FunctionInfo] = []
         self._frames: list[ClassInfo | FunctionInfo] = []
@@ -147,6 +152,11 @@ class ModuleIndex:
         targets: set[str] = set()
         uses: set[str] = set()
         for small in node.body:
+            mutated = _mutated_container(small)
+            if mutated is not None:  # losses.append(x), terms.update(d): the container now holds x
+                targets.add(mutated[0])
+                uses |= mutated[1]
+                continue
             if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
                 target_nodes = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
                 for target in target_nodes:
@@ -213,9 +223,38 @@ class ModuleIndex:
                 name = node.args[0].value.evaluated_value
                 function.cls.init_attributes.setdefault(name, node.args[1].value)
             elif method == "backward" and not _has_positional(node):
-                self.sinks.append(LossSink(node.func.value, function, self._order))
-            elif method == "gradient" and node.args and dotted_name(node.func.value) in self._tape_names:
-                self.sinks.append(LossSink(node.args[0].value, function, self._order))
+                self.sinks.append(LossSink(node.func.value, function, self._order, "backward"))
+            elif method in ("backward", "manual_backward") and node.args:
+                # accelerator.backward(loss), fabric.backward(loss), self.manual_backward(loss), and
+                # loss.backward(gradient): the loss is the receiver or the first argument.
+                self.sinks.append(LossSink(node, function, self._order, "backward"))
+            elif method == "gradient" and node.args and (dotted_name(node.func.value) in self._tape_names
+                                                         or "tape" in (dotted_name(node.func.value) or "").lower()):
+                self.sinks.append(LossSink(node.args[0].value, function, self._order, "tape"))
+            elif method in ("minimize", "compute_gradients", "compute_loss_and_gradients") and node.args:
+                loss = _argument(node, 0, "loss")
+                if loss is not None:
+                    self.sinks.append(LossSink(loss, function, self._order, "minimize"))
+            elif method == "__init__" and isinstance(node.func.value, cst.Call) and node.args \
+                    and dotted_name(node.func.value.func) == "super" and function is not None and function.cls is not None:
+                # class MSLE(LossFunctionWrapper): super().__init__(msle, ...) hands Keras the loss function.
+                fn = _argument(node, 0, "fn")
+                if fn is not None:
+                    self.wrapped_losses.append((fn, function.cls))
+            elif method == "add_loss" and node.args:
+                self.sinks.append(LossSink(node.args[0].value, function, self._order, "add_loss"))
+        qualified = self.imports.qualify(node.func)
+        if qualified in ("keras.losses.LossFunctionWrapper",):
+            fn = _argument(node, 0, "fn")
+            if fn is not None:
+                self.compiled_losses.append(fn)
+        if qualified in ("torch.autograd.grad", "torch.autograd.backward", "tf.gradients", "K.gradients") and node.args:
+            loss = _argument(node, 0, "outputs", "ys", "tensors", "loss")
+            if loss is not None:
+                self.sinks.append(LossSink(loss, function, self._order, "grad"))
+        elif qualified in ("jax.grad", "jax.value_and_grad", "jax.vjp", "equinox.filter_grad",
+                           "equinox.filter_value_and_grad") and node.args:
+            self.differentiated.append(node.args[0].value)
         for arg in node.args:
             if isinstance(arg.value, cst.Lambda) and arg.keyword is not None:
                 self._pending_lambda_names[arg.value] = arg.keyword.value
@@ -257,6 +296,33 @@ class ModuleIndex:
     def constants(self) -> dict[str, cst.BaseExpression]:
         """Module names assigned exactly once at module level."""
         return {n: v for n, v in self.module_constants.items() if self._module_assign_counts.get(n, 0) == 1}
+
+
+_MUTATING_METHODS = frozenset({"append", "extend", "update", "insert", "add", "setdefault", "add_", "append_"})
+
+
+def _mutated_container(small: cst.BaseSmallStatement) -> tuple[str, set[str]] | None:
+    """``xs.append(v)`` as a statement: (the container's name, the names its new content reads)."""
+    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+        return None
+    call = small.value
+    if not (isinstance(call.func, cst.Attribute) and call.func.attr.value in _MUTATING_METHODS):
+        return None
+    name = dotted_name(call.func.value)
+    if name is None:
+        return None
+    uses: set[str] = set()
+    for arg in call.args:
+        uses |= _used_names(arg.value)
+    return name, uses
+
+
+def _argument(call: cst.Call, position: int, *keywords: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    return positional[position] if position < len(positional) else None
 
 
 def _has_positional(call: cst.Call) -> bool:

@@ -24,6 +24,7 @@ class Binding:
 
     value: cst.BaseExpression
     env: Mapping[str, tuple]
+    statement: cst.CSTNode | None = None  # the statement that made the binding
 
 
 OUTER = "outer"  # the name keeps the meaning it had outside the function (parameter, global...)
@@ -169,6 +170,8 @@ class RangeAnalysis:
         self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
         self._constants = index.constants()
         self._returns: dict[FunctionInfo, list[tuple[cst.BaseExpression, Env]]] = {}
+        self._holding: dict[object, dict[int, cst.CSTNode]] = {}
+        self._statement: cst.CSTNode | None = None  # the simple statement being applied
 
     # -- environments ---------------------------------------------------------------------------
     def env_before(self, function: FunctionInfo | None, statement: cst.CSTNode | None) -> Env:
@@ -180,6 +183,42 @@ class RangeAnalysis:
             if body is not None:
                 self._walk(body, {}, envs, function)
         return envs.get(statement, {}) if statement is not None else {}
+
+    def statements_holding(self, function: FunctionInfo | None) -> dict[int, cst.CSTNode]:
+        """id(node) -> the innermost statement holding it that ``env_before`` knows (not into nested defs)."""
+        holding = self._holding.get(function)
+        if holding is None:
+            self.env_before(function, None)
+            envs = self._envs.get(function, {})
+            holding = self._holding[function] = {}
+            body = self._body(function)
+            stack = [(statement, statement) for statement in (body or [])]
+            while stack:
+                node, statement = stack.pop()
+                if node in envs:
+                    statement = node
+                holding[id(node)] = statement
+                if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                    continue  # nested definitions have environments of their own
+                stack.extend((child, statement) for child in children(node))
+        return holding
+
+    def feeding(self, value: cst.BaseExpression, env: Env, statements: set, seen: set | None = None) -> None:
+        """Add to ``statements`` the assignments whose bindings ``value`` reads (transitively)."""
+        from losslint.core.index import used_names
+
+        seen = set() if seen is None else seen
+        stack = [(value, env)]
+        while stack:
+            node, node_env = stack.pop()
+            for name in used_names(node, values_only=True):
+                for binding in node_env.get(name, ()):
+                    if binding is OUTER or id(binding) in seen or not isinstance(binding, Binding):
+                        continue
+                    seen.add(id(binding))
+                    if binding.statement is not None:
+                        statements.add(binding.statement)
+                    stack.append((binding.value, binding.env))
 
     def _body(self, function: FunctionInfo | None) -> list[cst.BaseStatement] | None:
         if function is None:
@@ -196,8 +235,10 @@ class RangeAnalysis:
         for statement in statements:
             envs[statement] = env
             if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                self._statement = statement
                 for small in statement.body:
                     env = self._apply(small, env)
+                self._statement = None
             elif isinstance(statement, cst.If):
                 then_env = self._walk(statement.body.body, with_facts(env, nonzero_facts(statement.test, True)),
                                       envs, function)
@@ -253,12 +294,12 @@ class RangeAnalysis:
             # x.clamp_(min=eps) as a statement: x now holds x.clamp(min=eps).
             call = small.value
             out_of_place = call.with_changes(func=call.func.with_changes(attr=cst.Name(call.func.attr.value[:-1])))
-            env = {**env, call.func.value.value: (Binding(out_of_place, env),)}
+            env = {**env, call.func.value.value: (Binding(out_of_place, env, self._statement),)}
         elif isinstance(small, cst.AugAssign):
             name = dotted_name(small.target)
             if name is not None:
                 operator = _AUG_TO_BINARY.get(type(small.operator))
-                binding = (Binding(cst.BinaryOperation(small.target, operator(), small.value), env)
+                binding = (Binding(cst.BinaryOperation(small.target, operator(), small.value), env, self._statement)
                            if operator else UNKNOWN_VALUE)
                 env = {**env, name: (binding,)}
         return env
@@ -266,13 +307,19 @@ class RangeAnalysis:
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, env: Env) -> Env:
         name = dotted_name(target)
         if name is not None:
-            return {**env, name: (Binding(value, env),)}
+            return {**env, name: (Binding(value, env, self._statement),)}
         if isinstance(target, (cst.Tuple, cst.List)):
             values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
             new = dict(env)
+            starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
             for i, element in enumerate(target.elements):
                 if values is not None and len(values) == len(target.elements) and isinstance(element.value, cst.Name):
-                    new[element.value.value] = (Binding(values[i].value, env),)
+                    new[element.value.value] = (Binding(values[i].value, env, self._statement),)
+                elif values is None and not starred and isinstance(element.value, cst.Name) \
+                        and isinstance(value, (cst.Call, cst.Name, cst.Attribute)):
+                    # a, b = f(x): a holds f(x)[0] (what the element analysis can read of a returned tuple)
+                    item = cst.Subscript(value, [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
+                    new[element.value.value] = (Binding(item, env, self._statement),)
                 else:
                     for bound in _target_names(element.value):
                         new[bound] = (UNKNOWN_VALUE,)
@@ -283,7 +330,7 @@ class RangeAnalysis:
             if base is not None:
                 either = cst.IfExp(test=cst.Name("__either__"), body=cst.Name(base) if "." not in base
                                    else cst.parse_expression(base), orelse=value)
-                return {**env, base: (Binding(either, env),)}
+                return {**env, base: (Binding(either, env, self._statement),)}
         return env
 
     # -- ranges ---------------------------------------------------------------------------------

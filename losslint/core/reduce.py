@@ -35,10 +35,13 @@ def reduce_source(text: str, keep: Callable[[str], bool]) -> str | None:
     for block, _ in blocks:
         covered |= set(range(_start(block), block.end_lineno + 1))
     outside = "".join(line for i, line in enumerate(lines, 1) if i not in covered)
-    words = set(WORD.findall(outside))
+    outside_words = set(WORD.findall(outside))
     changed = True
     while changed:  # helpers, base classes and compiled functions that kept code names
         changed = False
+        words = outside_words | {w for block, _ in blocks if id(block) in kept
+                                 for w in WORD.findall(_header(block, lines) if isinstance(block, ast.ClassDef)
+                                                       else _text(block, lines))}
         for block, parent in blocks:
             if id(block) not in kept and (block.name in words or (parent is not None and id(parent) in kept
                                                                   and keep(_header(parent, lines)))):
@@ -47,9 +50,6 @@ def reduce_source(text: str, keep: Callable[[str], bool]) -> str | None:
             if parent is not None and id(block) in kept and id(parent) not in kept:
                 kept.add(id(parent))  # a kept method keeps its class (header, bases)
                 changed = True
-        words |= {w for block, _ in blocks if id(block) in kept
-                  for w in WORD.findall(_header(block, lines) if isinstance(block, ast.ClassDef)
-                                        else _text(block, lines))}
     dropped = [(b, parent) for b, parent in blocks if id(b) not in kept]
     if not dropped:
         return None

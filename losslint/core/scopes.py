@@ -1,20 +1,28 @@
-"""Which code computes a loss. Numerical rules look only there."""
+"""Which code computes a loss. Loss code is what reaches a gradient: the value handed to autograd
+(``backward``, ``tape.gradient``, ``minimize``, ``compile(loss=...)``, ``add_loss``, a training
+step's returned loss, ``jax.grad(f)``), the statements and helpers that compute it, and functions
+whose content is a loss (they return the value of a loss API or a loss object, or are the
+``forward`` of a loss class). A loss-like name is a hint among this evidence, never enough alone;
+metrics, schedulers, samplers, target preparation and code under ``no_grad`` are not loss code."""
 
 from __future__ import annotations
 
 import fnmatch
-import re
 
 import libcst as cst
 
+from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, used_names
 from losslint.core.names import dotted_name
 from losslint.core.walk import iter_nodes
 
-LOSS_NAME = re.compile(r"loss|criterion|objective", re.IGNORECASE)
 TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
 TORCH_MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 KERAS_LOSS_BASES = {"keras.losses.Loss", "keras.losses.LossFunctionWrapper"}
+KERAS_LAYER_BASES = {"keras.layers.Layer", "keras.Model", "keras.models.Model", "keras.Layer", "keras.layers.Model"}
+# Methods a framework calls with the loss it differentiates, or whose result it differentiates.
+TRAINING_STEP_METHODS = frozenset({"training_step", "compute_loss"})
+FRAMEWORK_LOSS_METHODS = frozenset({"forward", "call", "__call__"})
 
 
 class LossScopes:
@@ -25,8 +33,15 @@ class LossScopes:
         self.patterns = patterns
         self.functions: set[FunctionInfo] = set()
         self.statements: set[cst.SimpleStatementLine] = set()
-        self.keras_losses: set[FunctionInfo] = set()
-        self._find()
+        self.excluded: set[FunctionInfo] = set()
+        # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
+        self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
+                             and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
+        for value in index.compiled_losses:
+            self.keras_losses |= self.callables(value)
+        for value, cls in index.wrapped_losses:
+            if self.is_keras_loss(cls):
+                self.keras_losses |= self.callables(value)
 
     # -- classes -----------------------------------------------------------------------------
     def class_bases(self, cls: ClassInfo, seen: frozenset[str] = frozenset()) -> set[str]:
@@ -41,62 +56,128 @@ class LossScopes:
                 found |= self.class_bases(local, seen | {cls.name})
         return found
 
+    def _local_bases_only(self, cls: ClassInfo) -> bool:
+        """Every base chain ends in a class of this module deriving from nothing known (``object``)."""
+        for base in cls.bases:
+            dotted = dotted_name(base) or ""
+            local = self.index.classes.get(dotted)
+            if local is None or local is cls:
+                if dotted not in ("object", ""):
+                    return False
+            elif not self._local_bases_only(local):
+                return False
+        return True
+
     def is_torch_module(self, cls: ClassInfo) -> bool:
         bases = self.class_bases(cls)
         return bool(bases & (TORCH_MODULE_BASES | TORCH_LOSS_BASES)) or any(
-            b.endswith(("._Loss", "._WeightedLoss")) or b in ("_Loss", "_WeightedLoss") for b in bases)
+            b.endswith(("._Loss", "._WeightedLoss", "nn.Module", "LightningModule")) or b in ("_Loss", "_WeightedLoss")
+            for b in bases)
 
     def is_torch_loss(self, cls: ClassInfo) -> bool:
         bases = self.class_bases(cls)
         derives_loss = any(b.endswith(("_Loss", "_WeightedLoss")) for b in bases)
-        return derives_loss or (bool(LOSS_NAME.search(cls.name)) and (
-            self.is_torch_module(cls) or any(b.split(".")[-1].endswith("Loss") for b in bases)))
+        return derives_loss or (bool(V.LOSS_WORDS.search(cls.name)) and (
+            self.is_torch_module(cls) or any(b.split(".")[-1].endswith("Loss") and not self._is_local_plain(b)
+                                             for b in bases)))
+
+    def _is_local_plain(self, base: str) -> bool:
+        local = self.index.classes.get(base)
+        return local is not None and self._local_bases_only(local)
 
     def is_keras_loss(self, cls: ClassInfo) -> bool:
         bases = self.class_bases(cls)
-        return bool(bases & KERAS_LOSS_BASES) or any(b in ("Loss", "losses.Loss") for b in bases)
+        if bases & KERAS_LOSS_BASES or any(b.startswith("keras.") and b.endswith(".Loss") for b in bases):
+            return True
+        # An unqualified ``Loss`` base is Keras's only when it is not a class of this module.
+        return any(b in ("Loss", "losses.Loss") and b not in self.index.classes
+                   and b.split(".")[0] not in self.index.imports.project_imports for b in bases)
+
+    def is_keras_layer(self, cls: ClassInfo) -> bool:
+        bases = self.class_bases(cls)
+        return bool(bases & KERAS_LAYER_BASES) or any(b.endswith((".Layer", ".Model")) and b.startswith("keras")
+                                                      for b in bases)
+
+    def is_excluded_class(self, cls: ClassInfo | None) -> bool:
+        """Metrics, schedulers, samplers, assigners, box coders, tests: never loss code."""
+        if cls is None:
+            return False
+        names = [cls.name, *(b.split(".")[-1] for b in self.class_bases(cls))]
+        # A metric-learning loss (BaseMetricLossFunction) is a loss: loss words win.
+        return any(V.NOT_LOSS_BASES.search(n) and not V.LOSS_WORDS.search(n) for n in names) \
+            and not any(V.LOSS_WORDS.search(n) for n in names)
 
     # -- the search ----------------------------------------------------------------------------
-    def _find(self) -> None:
+    def find(self, values) -> None:
+        """Mark loss code; ``values`` is the ValueAnalysis that tells what functions return."""
+        self.values = values
         index = self.index
+        self.excluded = set()
+        for info in index.functions:  # parents come before the functions nested in them
+            if self._excluded(info):
+                self.excluded.add(info)
         roots: set[FunctionInfo] = set()
         for info in index.functions:
-            if self._is_loss_by_itself(info):
+            if info not in self.excluded and self._is_loss_by_itself(info):
                 roots.add(info)
-        # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
-        self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
-                             and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
-        for value in index.compiled_losses:
-            self.keras_losses |= self.callables(value)
         roots |= self.keras_losses
         for value in index.named_losses:
             roots |= self.callables(value)
+        for value in index.differentiated:
+            roots |= self.callables(value)
         for sink in index.sinks:
             roots |= self._slice_sink(sink)
-        # A same-module helper called from loss code is loss code; so is code nested in it.
-        pending = list(roots)
-        self.functions = set(roots)
+        for info in index.functions:  # a training step's returned loss reaches the optimizer
+            if info.cls is not None and info.parent is None and info.name in TRAINING_STEP_METHODS:
+                roots.add(info)
+        # A same-module helper that computes part of the loss is loss code; so is code nested in it.
+        pending = [info for info in roots if info not in self.excluded]
+        self.functions = set(pending)
         for statement in self.statements:
             pending += self._callees_in(statement, None)
         while pending:
             info = pending.pop()
+            if info in self.excluded:
+                continue
             self.functions.add(info)
             for callee in self._callees(info):
-                if callee not in self.functions:
+                if callee not in self.functions and callee not in self.excluded:
                     self.functions.add(callee)
                     pending.append(callee)
 
-    def _is_loss_by_itself(self, info: FunctionInfo) -> bool:
-        if LOSS_NAME.search(info.name) and not info.name.startswith("__"):
+    def _excluded(self, info: FunctionInfo) -> bool:
+        if info.cls is not None and self.is_excluded_class(info.cls) and not self.is_torch_loss(info.cls) \
+                and not self.is_keras_loss(info.cls):
             return True
-        if info.cls is not None and info.parent is None:
-            if info.name == "forward" and self.is_torch_loss(info.cls):
+        if V.NOT_LOSS_WORDS.search(info.name) and not V.LOSS_WORDS.search(info.name):
+            return True
+        if self.values.no_grad(info):
+            return True
+        top = info
+        while top.parent is not None:
+            top = top.parent
+        if top is not info and top in self.excluded:
+            return True
+        return False
+
+    def _is_loss_by_itself(self, info: FunctionInfo) -> bool:
+        if self.patterns and any(fnmatch.fnmatchcase(info.name, p) or fnmatch.fnmatchcase(info.qualname, p)
+                                 for p in self.patterns):
+            return True
+        if info.cls is not None and info.parent is None and info.name in FRAMEWORK_LOSS_METHODS:
+            if self.is_torch_loss(info.cls) or self.is_keras_loss(info.cls):
                 return True
-            if info.name in ("call", "__call__") and self.is_keras_loss(info.cls):
-                return True
-        if self.patterns:
-            return any(fnmatch.fnmatchcase(info.name, p) or fnmatch.fnmatchcase(info.qualname, p)
-                       for p in self.patterns)
+        if isinstance(info.node, cst.Lambda):
+            return False
+        returned = self.values.returns(info)
+        if "loss" in returned.provenance:
+            return True  # returns the value of a loss API, a loss object, or another loss function
+        if V.LOSS_WORDS.search(info.name) and not info.name.startswith("__"):
+            # A loss-like name is evidence only for code that computes on tensors (whether or not a
+            # bug has cut the gradient on the way): not for constants, strings or settings.
+            return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
+                and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
+                                                  or "from-tensor" in returned.provenance)
         return False
 
     def callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
@@ -104,12 +185,14 @@ class LossScopes:
             info = self.index.function_of.get(value)
             return {info} if info else set()
         name = dotted_name(value)
-        if name is None and isinstance(value, cst.Call):  # ``loss=MyLoss()``: the class's call
+        if name is None and isinstance(value, cst.Call):  # ``loss=MyLoss()`` or ``loss=make_loss(0.5)``
             name = dotted_name(value.func)
             cls = self.index.classes.get(name or "")
             if cls is not None:
                 return {m for n, m in cls.methods.items() if n in ("call", "__call__", "forward")}
-            return set()
+            factories = self._resolve(name, None) if name else set()
+            # A factory's result: the functions defined in it (the inner loss it returns).
+            return {f for f in self.index.functions for factory in factories if f.parent is factory}
         return self._resolve(name, cls) if name else set()
 
     def _resolve(self, name: str, cls: ClassInfo | None) -> set[FunctionInfo]:
@@ -125,6 +208,7 @@ class LossScopes:
         out: set[FunctionInfo] = set()
         for name in info.calls:
             out |= self._resolve(name, info.cls)
+            out |= self._loss_object_methods(name, info)
         # Functions and lambdas defined inside a loss function are part of it.
         out |= {f for f in self.index.functions if f.parent is info}
         return out
@@ -147,12 +231,14 @@ class LossScopes:
         while changed:
             changed = False
             for assignment in assignments:
-                if assignment.order > sink.order or assignment.statement in self.statements:
+                if (sink.function is None and assignment.order > sink.order) or assignment.statement in self.statements:
                     continue
                 if assignment.targets & needed:
                     self.statements.add(assignment.statement)
                     needed |= assignment.uses
                     found |= set(self._callees_in(assignment.statement, cls))
+                    for name in _called_names(assignment.statement):
+                        found |= self._loss_object_methods(name, sink.function)
                     changed = True
         return found
 

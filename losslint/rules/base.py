@@ -19,6 +19,9 @@ class Rule:
     name: ClassVar[str]
     summary: ClassVar[str]
     runs_in: ClassVar[str] = LOSS
+    # A rule about the structure of a file (a class, a compile/fit pair, a backward call) runs in
+    # every file that holds loss code, not only inside it.
+    file_level: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
     fix_applicability: ClassVar[Applicability | None] = None
     # A file whose text does not match cannot have a finding of this rule: it is not parsed for it.

@@ -41,6 +41,8 @@ class HardThresholdGate(Rule):
         # The inner where of a double where (same condition) only substitutes a safe argument.
         self._substitutes |= {id(n) for n in iter_nodes(call) if isinstance(n, cst.Call)
                               and self.facts.op_name(n) == "where" and n.args and n.args[0].value.deep_equals(condition)}
+        if self._substitutes_for_a_later_where(call, condition):
+            return
         gate = self._gate(condition)
         if gate is None:
             return
@@ -60,6 +62,24 @@ class HardThresholdGate(Rule):
                           f"the loss jumps, and the gradient is cut off on one side; use a soft gate "
                           f"`s = sigmoid((p - t) * k)`, `s * a + (1 - s) * b` (k = {STEEPNESS:g} sets the steepness)",
                     fix=self._fix(call, gated, threshold, upward, a, b, meaning.framework))
+
+    def _substitutes_for_a_later_where(self, call: cst.Call, condition: cst.BaseExpression) -> bool:
+        """``safe = where(c, x, 1)`` read only inside ``where(c, f(safe), ...)``: the first half of a
+        double where, which feeds the other where's taken branch a safe argument."""
+        statement, function = self.facts.statement, self.facts.function
+        if function is None or not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        small = statement.body[0]
+        if not (isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)):
+            return False
+        name = small.targets[0].target.value
+        for node in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(node, cst.Call) and node is not call and self.facts.op_name(node) == "where" \
+                    and len(node.args) == 3 and node.args[0].value.deep_equals(condition) \
+                    and name in used_names(node.args[1].value) | used_names(node.args[2].value):
+                return True
+        return False
 
     def _gate(self, condition: cst.BaseExpression):
         """(gated value, threshold, True for > / >=) when the condition compares the prediction to a

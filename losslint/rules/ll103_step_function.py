@@ -44,4 +44,4 @@ class StepFunction(Rule):
 
     def _compares_prediction(self, comparison: cst.Comparison) -> bool:
         sides = [comparison.left, *(c.comparator for c in comparison.comparisons)]
-        return any(self.facts.is_prediction_derived(side) for side in sides)
+        return any(self.facts.value(side).depends_on_prediction for side in sides)

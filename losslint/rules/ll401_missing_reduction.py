@@ -12,6 +12,7 @@ class MissingReduction(Rule):
     name = "missing-reduction"
     summary = "`.backward()` on an unreduced, per-element loss"
     runs_in = ANYWHERE
+    file_level = True
     trigger = re.compile(rb"backward")
 
     def visit_Call(self, call: cst.Call) -> None:

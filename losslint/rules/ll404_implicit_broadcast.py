@@ -18,6 +18,7 @@ class ImplicitBroadcast(Rule):
     name = "implicit-broadcast"
     summary = "labels and predictions of different ranks broadcast to an N x N difference"
     runs_in = ANYWHERE
+    file_level = True
     trigger = re.compile(rb"Dense")
 
     def visit_Module(self, module: cst.Module) -> None:

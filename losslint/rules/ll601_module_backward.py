@@ -12,6 +12,7 @@ class ModuleBackwardNeverCalled(Rule):
     name = "module-backward-never-called"
     summary = "`backward` on an `nn.Module` is never called by autograd"
     runs_in = ANYWHERE
+    file_level = True
     trigger = re.compile(rb"def\s+backward")
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

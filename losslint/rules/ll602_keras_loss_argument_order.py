@@ -15,6 +15,7 @@ class KerasLossArgumentOrder(Rule):
     name = "keras-loss-argument-order"
     summary = "a Keras loss takes (prediction, target); Keras passes (y_true, y_pred)"
     runs_in = ANYWHERE
+    file_level = True
     trigger = re.compile(rb"compile|Loss")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

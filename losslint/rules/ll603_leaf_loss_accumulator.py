@@ -16,6 +16,7 @@ class LeafLossAccumulator(Rule):
     name = "leaf-loss-accumulator"
     summary = "a loss accumulated into a leaf tensor created with requires_grad=True"
     runs_in = ANYWHERE
+    file_level = True
     trigger = re.compile(rb"requires_grad\s*=\s*True")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -1,0 +1,1299 @@
+"""One abstract value per expression, by following where values come from.
+
+A ``Value`` says what kind of thing an expression holds (a tensor, a Python number, a numpy
+array, a boolean or integer tensor, a container, a module or loss object...), whether it carries a
+gradient from the prediction (``YES``), cannot (``NO``: targets, constants, detached, integer or
+boolean results) or may (``MAYBE``: a tensor whose role the code does not show), and where it
+came from (``provenance``: "softmax", "loss", "prediction", "constant" ...).
+
+Values follow local assignments (the environments of ``ranges.RangeAnalysis``), parameters (their
+annotation, default, how the body uses them, what same-module callers pass, and only then their
+name), ``self.x`` set in ``__init__``, module constants, and same-module helpers (a summary of what
+they return, evaluated with the caller's arguments). The range of a value is asked of
+``RangeAnalysis`` separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import libcst as cst
+
+from losslint.core import vocabulary as V
+from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex
+from losslint.core.names import dotted_name
+from losslint.core.ranges import OUTER, Env, RangeAnalysis, _returns
+from losslint.core.walk import iter_nodes
+
+
+class Kind(str, Enum):
+    TENSOR = "tensor"  # a float (or unknown-dtype) framework tensor
+    MASK = "mask"  # a boolean tensor
+    INDEX = "index"  # an integer tensor
+    NUMBER = "number"  # a Python int, float or bool
+    NUMPY = "numpy"  # a numpy array or scalar
+    CONTAINER = "container"  # list, tuple, dict, set
+    STRING = "string"
+    NONE = "none"
+    MODULE = "module"  # a model, a layer, or a loss object: something called on tensors
+    FUNCTION = "function"
+    OTHER = "other"  # a device, a dtype, a module of code...
+    UNKNOWN = "unknown"
+
+
+TENSOR_KINDS = frozenset({Kind.TENSOR, Kind.MASK, Kind.INDEX})
+
+
+class Grad(str, Enum):
+    YES = "yes"  # depends on the prediction through differentiable operations
+    MAYBE = "maybe"  # a tensor whose role the code does not show
+    NO = "no"  # cannot carry a gradient
+
+
+_GRAD_ORDER = {Grad.NO: 0, Grad.MAYBE: 1, Grad.YES: 2}
+
+
+def most(*grads: Grad) -> Grad:
+    """The strongest of several gradients (a sum of a constant and a prediction carries one)."""
+    return max(grads, key=_GRAD_ORDER.__getitem__) if grads else Grad.NO
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: Kind
+    grad: Grad = Grad.NO
+    provenance: frozenset[str] = frozenset()
+    element: "Value | None" = None  # what a container holds (all its elements joined)
+    members: tuple[tuple[str, "Value"], ...] = ()  # a dict with string keys: its values by key
+
+    @property
+    def is_tensor(self) -> bool:
+        return self.kind in TENSOR_KINDS
+
+    @property
+    def is_float_tensor(self) -> bool:
+        return self.kind is Kind.TENSOR
+
+    @property
+    def carries_gradient(self) -> bool:
+        return self.grad is not Grad.NO
+
+    @property
+    def depends_on_prediction(self) -> bool:
+        """Computed from the prediction, with a gradient or through a step that cut it."""
+        return self.grad is not Grad.NO or "stepped" in self.provenance
+
+    @property
+    def is_constant(self) -> bool:
+        """Made only of literals and settings (numbers, hyperparameters): nothing the data decides."""
+        return "constant" in self.provenance
+
+    def member(self, key: str) -> "Value | None":
+        return next((v for k, v in self.members if k == key), None)
+
+    def with_grad(self, grad: Grad) -> "Value":
+        return Value(self.kind, grad, self.provenance, self.element, self.members)
+
+    def tagged(self, *tags: str, drop: tuple[str, ...] = ()) -> "Value":
+        return Value(self.kind, self.grad, (self.provenance - set(drop)) | set(tags), self.element, self.members)
+
+    def join(self, other: "Value") -> "Value":
+        if self == other:
+            return self
+        if self.kind is Kind.UNKNOWN and other.kind is not Kind.UNKNOWN and other.kind is not Kind.NONE:
+            kind = other.kind if self.grad is Grad.NO and not self.provenance else Kind.UNKNOWN
+        elif self.kind is Kind.NONE:
+            kind = other.kind
+        elif other.kind is Kind.NONE or other.kind is self.kind:
+            kind = self.kind
+        elif self.kind in TENSOR_KINDS and other.kind in TENSOR_KINDS:
+            kind = Kind.TENSOR
+        elif {self.kind, other.kind} <= {Kind.TENSOR, Kind.NUMBER, Kind.MASK, Kind.INDEX}:
+            kind = Kind.TENSOR if Kind.TENSOR in (self.kind, other.kind) else Kind.UNKNOWN
+        else:
+            kind = Kind.UNKNOWN
+        # What both sides share ("constant" only when both are).
+        provenance = frozenset(self.provenance & other.provenance)
+        element = self.element.join(other.element) if self.element and other.element else (self.element or other.element)
+        return Value(kind, most(self.grad, other.grad), provenance, element)
+
+
+UNKNOWN = Value(Kind.UNKNOWN, Grad.MAYBE)
+OPAQUE = Value(Kind.UNKNOWN, Grad.NO)  # something we do not follow, and that is not a tensor we know of
+NUMBER = Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
+NUMBER_FROM_DATA = Value(Kind.NUMBER, Grad.NO)  # len(x), x.size(0), x.item(): a number the data decides
+STRING = Value(Kind.STRING)
+NONE = Value(Kind.NONE, Grad.NO, frozenset({"constant"}))
+OTHER = Value(Kind.OTHER)
+NUMPY = Value(Kind.NUMPY)
+MAX_DEPTH = 24
+
+
+@dataclass
+class _Frame:
+    """Argument values bound to a function's parameters while a call is evaluated."""
+
+    function: FunctionInfo
+    arguments: dict[str, Value] = field(default_factory=dict)
+
+
+class ValueAnalysis:
+    def __init__(self, index: ModuleIndex, ranges: RangeAnalysis, scopes) -> None:
+        self.index = index
+        self.imports = index.imports
+        self.ranges = ranges
+        self.scopes = scopes
+        self._cache: dict[tuple, Value] = {}
+        self._parameters: dict[tuple, Value] = {}
+        self._usage: dict[FunctionInfo, dict[str, set[str]]] = {}
+        self._returns: dict[tuple, Value] = {}
+        self._in_progress: set[tuple] = set()
+        self._callers: dict[str, list] | None = None
+        self._no_grad_functions: set[FunctionInfo] | None = None
+        self._computes: dict[FunctionInfo, bool] = {}
+
+    # -- the entry ------------------------------------------------------------------------------
+    def value(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None,
+              frame: _Frame | None = None, depth: int = 0) -> Value:
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        key = (id(node), id(env), id(frame) if frame else None)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if key in self._in_progress:
+            return UNKNOWN
+        self._in_progress.add(key)
+        try:
+            found = self._value(node, env, function, frame, depth + 1)
+            if found.grad is Grad.NO and "stepped" not in found.provenance and not isinstance(node, cst.Name):
+                # A value computed from the prediction through a step (a comparison, argmax, a cast to
+                # integers, detach, item): no gradient, but it still depends on the prediction.
+                for part in self._parts(node):
+                    inner = self.value(part, env, function, frame, depth + 1)
+                    if inner.grad is not Grad.NO or "stepped" in inner.provenance:
+                        found = found.tagged("stepped")
+                        break
+        finally:
+            self._in_progress.discard(key)
+        self._cache[key] = found
+        return found
+
+    def _parts(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
+        """The operands whose values a result depends on (not the shapes or devices it reads)."""
+        if isinstance(node, cst.Comparison):
+            return [node.left, *(c.comparator for c in node.comparisons)]
+        if isinstance(node, cst.BinaryOperation):
+            return [node.left, node.right]
+        if isinstance(node, cst.UnaryOperation):
+            return [node.expression]
+        if isinstance(node, cst.Subscript):
+            return [node.value]
+        if isinstance(node, cst.IfExp):
+            return [node.body, node.orelse]
+        if isinstance(node, cst.Attribute):  # .data cuts the gradient on purpose, as detach does
+            return [] if node.attr.value in V.METADATA_ATTRIBUTES | V.GRADIENT_FREE_ATTRIBUTES else [node.value]
+        if isinstance(node, cst.Call):
+            positional = [a.value for a in node.args if a.keyword is None and not a.star]
+            qualified = self.imports.qualify(node.func)
+            if qualified is not None:
+                tail = qualified.split(".")[-1]
+                if tail in V.CREATION and tail not in V.WRAPPING or qualified.split(".")[0] not in V.TENSOR_ROOTS \
+                        or tail in V.GRADIENT_CUTS:
+                    return []
+                return positional
+            if isinstance(node.func, cst.Attribute):
+                method = node.func.attr.value
+                if method in ("size", "dim", "numel", "nelement", "new_zeros", "new_ones", "new_full", "new_empty",
+                              "new_tensor", "type_as", "get_device") or method in V.GRADIENT_CUTS:
+                    return []
+                return [node.func.value, *positional]
+        return []
+
+    def _value(self, node, env: Env, function, frame, depth: int) -> Value:
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary)):
+            return NUMBER
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return STRING
+        if isinstance(node, cst.Name):
+            if node.value in ("True", "False"):
+                return NUMBER
+            if node.value == "None":
+                return NONE
+            return self._name(node.value, env, function, frame, depth)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, env, function, frame, depth)
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, env, function, frame, depth)
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, v(node.left), v(node.right))
+        if isinstance(node, cst.UnaryOperation):
+            inner = v(node.expression)
+            if isinstance(node.operator, cst.Not):
+                return NUMBER if not inner.is_tensor else Value(Kind.MASK)
+            if isinstance(node.operator, cst.BitInvert) and inner.kind is Kind.MASK:
+                return inner
+            return inner.tagged(drop=("softmax", "sigmoid", "log_softmax", "loss"))
+        if isinstance(node, cst.Comparison):
+            sides = [v(node.left), *(v(c.comparator) for c in node.comparisons)]
+            if any(isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in node.comparisons):
+                return NUMBER_FROM_DATA
+            if any(s.is_tensor for s in sides):
+                return Value(Kind.MASK)
+            if any(s.kind is Kind.NUMPY for s in sides):
+                return NUMPY
+            return NUMBER if all(s.is_constant for s in sides) else NUMBER_FROM_DATA
+        if isinstance(node, cst.BooleanOperation):
+            return v(node.left).join(v(node.right))
+        if isinstance(node, cst.IfExp):
+            return v(node.body).join(v(node.orelse))
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            items = [e.value for e in node.elements if not isinstance(e, cst.StarredElement)]
+            container = self._container(items, env, function, frame, depth)
+            if isinstance(node, cst.Tuple) and len(items) == len(node.elements):  # positions are members
+                members = tuple((str(i), v(item)) for i, item in enumerate(items))
+                return Value(container.kind, container.grad, container.provenance, container.element, members)
+            return container
+        if isinstance(node, cst.Dict):
+            members = tuple((e.key.evaluated_value, v(e.value)) for e in node.elements
+                            if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString))
+            element = None
+            for e in node.elements:
+                if isinstance(e, cst.DictElement):
+                    element = v(e.value) if element is None else element.join(v(e.value))
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), element, members)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), OPAQUE)
+        if isinstance(node, cst.DictComp):
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), OPAQUE)
+        if isinstance(node, cst.Lambda):
+            return Value(Kind.FUNCTION)
+        if isinstance(node, cst.Call):
+            return self._call(node, env, function, frame, depth)
+        if isinstance(node, cst.NamedExpr):
+            return v(node.value)
+        if isinstance(node, cst.Await):
+            return v(node.expression)
+        return UNKNOWN
+
+    def _container(self, items, env, function, frame, depth) -> Value:
+        element = None
+        for item in items:
+            value = self.value(item, env, function, frame, depth)
+            element = value if element is None else element.join(value)
+        constant = element is None or element.is_constant
+        return Value(Kind.CONTAINER, Grad.NO, frozenset({"constant"}) if constant else frozenset(), element)
+
+    # -- names ----------------------------------------------------------------------------------
+    def _name(self, name: str, env: Env, function, frame, depth: int) -> Value:
+        if name in env:
+            result = None
+            for binding in env[name]:
+                if binding is OUTER:
+                    value = self._outer(name, function, frame, depth)
+                elif binding.value is not None and getattr(binding.value, "value", None) == "__unknown__":
+                    value = self._loop_or_unknown(name, function)
+                else:
+                    value = self.value(binding.value, binding.env, function, frame, depth)
+                result = value if result is None else result.join(value)
+            return result or UNKNOWN
+        return self._outer(name, function, frame, depth)
+
+    def _loop_or_unknown(self, name: str, function) -> Value:
+        return UNKNOWN
+
+    def _outer(self, name: str, function, frame, depth: int) -> Value:
+        """A name the function does not bind: a parameter, a closure variable, self.x, a module constant."""
+        if name.startswith("self.") and function is not None and function.cls is not None:
+            return self.attribute_of_self(function.cls, name[5:], depth)
+        scope = function
+        while scope is not None:
+            if frame is not None and frame.function is scope and name in frame.arguments:
+                return frame.arguments[name]
+            if scope.parameter(name) is not None:
+                return self.parameter(scope, name)
+            if scope.parent is not None:
+                statement = scope.node if isinstance(scope.node, cst.FunctionDef) else None
+                parent_env = self.ranges.env_before(scope.parent, statement)
+                if name in parent_env:
+                    return self.value(cst.Name(name), parent_env, scope.parent, None, depth)
+            scope = scope.parent
+        return self.module_name(name, depth)
+
+    def module_name(self, name: str, depth: int = 0) -> Value:
+        head = name.split(".")[0]
+        if self.imports.is_module_name(head):
+            qualified = self.imports.qualify_dotted(name) or ""
+            if qualified in ("math.pi", "math.e", "math.inf", "np.pi", "np.e", "np.inf", "torch.pi", "math.tau"):
+                return NUMBER
+            if head in self.imports.aliases and qualified.split(".")[0] not in V.TENSOR_ROOTS | {"np", "numpy", "math"}:
+                return OPAQUE  # something imported from another package: what it is, we do not know
+            return OTHER
+        if name in self.index.classes:
+            return Value(Kind.FUNCTION, provenance=frozenset({"class"}))
+        if any(f.name == name and f.parent is None and f.cls is None for f in self.index.functions):
+            return Value(Kind.FUNCTION)
+        constants = self.index.constants()
+        if name in constants:
+            return self.value(constants[name], {}, None, None, depth)
+        if name in self.imports.project_imports:
+            return OPAQUE
+        return OPAQUE
+
+    def attribute_of_self(self, cls: ClassInfo, attribute: str, depth: int) -> Value:
+        """``self.x``: what ``__init__`` assigned (a loss object, a layer, a number, an nn.Parameter)."""
+        value = cls.init_attributes.get(attribute)
+        init = cls.methods.get("__init__")
+        if value is not None and init is not None:
+            env = self.ranges.env_before(init, None)
+            found = self.value(value, env, init, None, depth)
+            return found
+        if attribute in cls.methods:
+            return Value(Kind.FUNCTION)
+        for statement in cls.node.body.body:  # a class attribute: ``eps = 1e-6``
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == attribute
+                                                             for t in small.targets):
+                        return self.value(small.value, {}, None, None, depth)
+        if self.scopes.is_torch_module(cls) or self.scopes.is_keras_layer(cls):
+            return Value(Kind.UNKNOWN, Grad.MAYBE, frozenset({"attribute"}))
+        return Value(Kind.UNKNOWN, Grad.MAYBE, frozenset({"attribute"}))
+
+    def _attribute(self, node: cst.Attribute, env, function, frame, depth: int) -> Value:
+        name = dotted_name(node)
+        attr = node.attr.value
+        if name is not None and (name in env or name.startswith("self.") and name.count(".") == 1):
+            return self._name(name, env, function, frame, depth)
+        if name is not None and self.imports.is_module_name(name.split(".")[0]) and name.split(".")[0] not in env:
+            return self.module_name(name, depth)
+        base = self.value(node.value, env, function, frame, depth)
+        if attr in V.METADATA_ATTRIBUTES:
+            if attr == "shape":
+                return Value(Kind.CONTAINER, Grad.NO, frozenset(), NUMBER_FROM_DATA)
+            if attr in ("ndim", "requires_grad", "is_cuda", "is_leaf", "itemsize", "nbytes"):
+                return NUMBER_FROM_DATA
+            return OTHER
+        if base.is_tensor:
+            if attr in V.GRADIENT_FREE_ATTRIBUTES:
+                return base.with_grad(Grad.NO)
+            if attr in V.VALUE_ATTRIBUTES:
+                return base
+            return base if attr in ("values",) else UNKNOWN
+        if base.kind is Kind.CONTAINER and base.members:
+            member = base.member(attr)
+            if member is not None:
+                return member
+        if base.kind is Kind.NUMPY:
+            return NUMPY
+        if base.kind is Kind.MODULE:
+            if attr in ("weight", "bias"):
+                return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
+            return UNKNOWN
+        if base.kind is Kind.NUMBER:
+            return base
+        return Value(Kind.UNKNOWN, most(Grad.MAYBE if base.kind is Kind.UNKNOWN else Grad.NO, base.grad))
+
+    def _subscript(self, node: cst.Subscript, env, function, frame, depth: int) -> Value:
+        base = self.value(node.value, env, function, frame, depth)
+        if base.is_tensor:
+            # Indexing keeps the kind; a boolean or integer index selects elements.
+            return base.tagged(drop=("loss",))
+        if base.kind is Kind.NUMPY:
+            return NUMPY
+        if base.kind is Kind.CONTAINER:
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                key = node.slice[0].slice.value
+                if isinstance(key, (cst.SimpleString, cst.Integer)) and base.members:
+                    member = base.member(str(key.evaluated_value))
+                    if member is not None:
+                        return member
+                if base.element is not None:
+                    return base.element
+            elif base.element is not None:
+                return Value(Kind.CONTAINER, base.element.grad, base.provenance, base.element)
+            return UNKNOWN if base.element is None else base.element
+        if base.kind is Kind.STRING:
+            return STRING
+        if base.kind is Kind.UNKNOWN:
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+                    and isinstance(node.slice[0].slice.value, cst.SimpleString):
+                return Value(Kind.UNKNOWN, base.grad)  # batch["labels"]: a value of a mapping
+            return Value(Kind.UNKNOWN, base.grad, base.provenance & {"prediction"})
+        return UNKNOWN
+
+    # -- operators ------------------------------------------------------------------------------
+    def _binary(self, node: cst.BinaryOperation, left: Value, right: Value) -> Value:
+        op = node.operator
+        if isinstance(op, (cst.BitAnd, cst.BitOr, cst.BitXor)) and Kind.MASK in (left.kind, right.kind):
+            return Value(Kind.MASK)
+        if isinstance(op, cst.Add) and left.kind is Kind.CONTAINER and right.kind is Kind.CONTAINER:
+            return left.join(right)
+        if isinstance(op, cst.Modulo) and left.kind is Kind.STRING:
+            return STRING
+        kinds = {left.kind, right.kind}
+        grad = most(left.grad, right.grad)
+        if isinstance(op, (cst.FloorDivide, cst.LeftShift, cst.RightShift)):
+            grad = Grad.NO
+        constant = left.is_constant and right.is_constant
+        provenance = frozenset({"constant"}) if constant else frozenset()
+        provenance |= (left.provenance | right.provenance) & {"prediction", "from-tensor", "stepped"}
+        if kinds & {Kind.TENSOR, Kind.MASK, Kind.INDEX}:
+            if kinds <= {Kind.INDEX, Kind.MASK, Kind.NUMBER} and not isinstance(op, cst.Divide) \
+                    and left.kind is not Kind.TENSOR and right.kind is not Kind.TENSOR:
+                number_side = left if left.kind is Kind.NUMBER else right
+                kind = Kind.INDEX if (Kind.INDEX in kinds or number_side is not left) else Kind.INDEX
+                return Value(kind, Grad.NO, provenance)
+            return Value(Kind.TENSOR, grad, provenance)
+        if Kind.NUMPY in kinds:
+            return Value(Kind.NUMPY, Grad.NO, provenance)
+        if kinds == {Kind.NUMBER}:
+            return Value(Kind.NUMBER, Grad.NO, provenance)
+        if Kind.STRING in kinds:
+            return STRING
+        if Kind.NUMBER in kinds and Kind.UNKNOWN in kinds:
+            other = left if left.kind is Kind.UNKNOWN else right
+            return Value(Kind.UNKNOWN, other.grad, other.provenance & {"prediction"})
+        return Value(Kind.UNKNOWN, grad, provenance)
+
+    # -- calls ----------------------------------------------------------------------------------
+    def _call(self, node: cst.Call, env, function, frame, depth: int) -> Value:
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        func = node.func
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        qualified = self.imports.qualify(func)
+        if qualified is not None:
+            return self._qualified_call(node, qualified, positional, keywords, env, function, frame, depth)
+        if isinstance(func, cst.Name):
+            name = func.value
+            if name not in self.imports.bound_names or name not in env and self._is_builtin(name, function):
+                builtin = self._builtin(name, positional, v)
+                if builtin is not None:
+                    return builtin
+            return self._call_value(node, v(func), positional, keywords, env, function, frame, depth, name)
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            dotted = dotted_name(func)
+            if dotted is not None and dotted.startswith("self.") and dotted.count(".") == 1 \
+                    and function is not None and function.cls is not None:
+                cls = function.cls
+                helper = self._method(cls, method)
+                if helper is not None:
+                    return self.call_result(helper, node, positional, keywords, env, function, frame, depth)
+                if dotted not in env:
+                    callee = self.attribute_of_self(cls, method, depth)
+                    return self._call_value(node, callee, positional, keywords, env, function, frame, depth, method)
+            if isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
+                return self._super_call(node, method, positional, keywords, env, function, frame, depth)
+            receiver = v(func.value)
+            return self._method_call(node, method, receiver, positional, keywords, env, function, frame, depth)
+        if isinstance(func, cst.Call):  # nn.BCELoss()(p, y)
+            callee = v(func)
+            return self._call_value(node, callee, positional, keywords, env, function, frame, depth, None)
+        return UNKNOWN
+
+    def _is_builtin(self, name: str, function) -> bool:
+        return not any(f.name == name and isinstance(f.node, cst.FunctionDef) for f in self.index.functions)
+
+    def _builtin(self, name: str, positional, v) -> Value | None:
+        if name in ("len", "int", "round", "hash", "ord", "id", "bool"):
+            values = [v(p) for p in positional]
+            return NUMBER if all(x.is_constant for x in values) else NUMBER_FROM_DATA
+        if name == "float":
+            inner = v(positional[0]) if positional else NUMBER
+            if inner.is_tensor:
+                return Value(Kind.NUMBER, Grad.NO, frozenset({"from-tensor"}))
+            return NUMBER if inner.is_constant else NUMBER_FROM_DATA
+        if name in ("max", "min", "sum", "abs", "pow"):
+            if len(positional) == 1 and name != "abs":
+                inner = v(positional[0])
+                return inner.element if inner.kind is Kind.CONTAINER and inner.element else Value(inner.kind, inner.grad)
+            result = None
+            for p in positional:
+                value = v(p)
+                result = value if result is None else result.join(value)
+            return result or NUMBER
+        if name in V.CONTAINER_BUILTINS:
+            element = None
+            if positional and name in ("list", "tuple", "sorted", "reversed", "set", "frozenset"):
+                inner = v(positional[0])
+                element = inner.element if inner.kind is Kind.CONTAINER else None
+            if name == "range":
+                element = NUMBER
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), element)
+        if name in V.STRING_BUILTINS:
+            return STRING if name in ("str", "repr", "format", "chr") else (
+                NUMBER_FROM_DATA if name in ("isinstance", "issubclass", "hasattr", "callable") else UNKNOWN)
+        if name in ("print",):
+            return NONE
+        return None
+
+    def _qualified_call(self, node, qualified: str, positional, keywords, env, function, frame, depth) -> Value:
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        root = qualified.split(".")[0]
+        tail = qualified.split(".")[-1]
+        operands = [v(p) for p in positional] + [v(x) for k, x in keywords.items()
+                                                 if k in ("input", "x", "logits", "y_pred", "labels", "target")]
+        grad = most(*(o.grad for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN)) if operands else Grad.NO
+        if root in V.NUMBER_MODULES:
+            return NUMBER if all(o.is_constant for o in operands) else NUMBER_FROM_DATA
+        if root in ("np", "numpy", "scipy"):
+            if any(o.is_tensor or "from-tensor" in o.provenance for o in operands):
+                return Value(Kind.NUMPY, Grad.NO, frozenset({"from-tensor"}))  # the gradient stopped (LL501)
+            return NUMPY.tagged("constant") if all(o.is_constant for o in operands) else NUMPY
+        if V.LOSS_CLASS.match(qualified):
+            return Value(Kind.MODULE, Grad.NO, frozenset({"loss-object", qualified}))
+        if V.MODEL_CLASS.match(qualified):
+            return Value(Kind.MODULE, Grad.NO, frozenset({"model"}))
+        if V.LOSS_FUNCTION.match(qualified):
+            prediction = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN]
+            return Value(Kind.TENSOR, most(*(o.grad for o in prediction)) if prediction else Grad.MAYBE,
+                         frozenset({"loss"}))
+        if root not in V.TENSOR_ROOTS:
+            if qualified in self.index.classes:
+                return Value(Kind.UNKNOWN, Grad.NO)
+            return Value(Kind.UNKNOWN, grad if operands else Grad.NO)
+        constant = all(o.is_constant for o in operands)
+        if tail in V.GRADIENT_CUTS or qualified in ("tf.stop_gradient", "keras.ops.stop_gradient", "K.stop_gradient",
+                                                   "jax.lax.stop_gradient"):
+            inner = operands[0] if operands else UNKNOWN
+            return Value(inner.kind if inner.is_tensor else Kind.TENSOR, Grad.NO, inner.provenance | {"detached"})
+        if tail in V.BOOL_RESULT:
+            return NUMBER_FROM_DATA
+        if tail in V.MASK_RESULT or tail in ("equal", "not_equal") or qualified in ("tf.math.is_nan",):
+            return Value(Kind.MASK, Grad.NO)
+        if tail in V.INDEX_RESULT:
+            return Value(Kind.INDEX, Grad.NO)
+        if tail in ("where",) and len(positional) == 1:
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.INDEX))
+        if tail in ("topk", "sort", "max", "min", "median", "mode", "kthvalue") and root == "torch" and \
+                (len(positional) >= 2 or "dim" in keywords or tail in ("topk", "sort")):
+            inner = operands[0] if operands else UNKNOWN
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, inner.grad))
+        if tail in V.CREATION:
+            if tail in V.WRAPPING and operands and operands[0].is_tensor:
+                return Value(operands[0].kind, Grad.NO, operands[0].provenance | {"rewrapped"})
+            dtype = keywords.get("dtype")
+            kind = self._dtype_kind(dtype) if dtype is not None else (
+                Kind.INDEX if tail in ("arange", "randint", "randperm", "range", "tril_indices", "triu_indices")
+                and not any(isinstance(p, cst.Float) for p in positional) else Kind.TENSOR)
+            like = tail.endswith("_like") and operands and operands[0].is_tensor
+            tags = {"constant"} if constant or tail in ("zeros", "ones", "full", "eye", "arange", "linspace") else set()
+            if tail in ("rand", "randn", "rand_like", "randn_like", "normal", "uniform", "bernoulli",
+                        "random_uniform", "random_normal", "truncated_normal", "randint", "randperm", "multinomial"):
+                tags = {"noise"}
+            if like and not tags:
+                tags = set()
+            return Value(kind if not like or dtype is not None else (operands[0].kind if tail not in ("zeros_like", "ones_like", "full_like", "empty_like") else Kind.TENSOR),
+                         Grad.NO, frozenset(tags))
+        if tail in ("cast", "to") and ("dtype" in keywords or len(positional) >= 2):
+            dtype = keywords.get("dtype", positional[1] if len(positional) >= 2 else None)
+            kind = self._dtype_kind(dtype)
+            inner = operands[0] if operands else UNKNOWN
+            if kind in (Kind.INDEX, Kind.MASK):
+                return Value(kind, Grad.NO)
+            return Value(Kind.TENSOR, inner.grad if inner.kind is not Kind.MASK else Grad.NO,
+                         inner.provenance & {"constant", "prediction"})
+        meaning = self.imports.meaning(node)
+        if meaning is not None:
+            op = meaning.op
+            if not op.differentiable or op.name in V.STEP:
+                kind = Kind.INDEX if op.name in ("argmax", "argmin") else Kind.TENSOR
+                return Value(kind, Grad.NO, frozenset({"constant"}) if constant else frozenset())
+            tags = {op.name} if op.name in ("softmax", "sigmoid") else set()
+            first = operands[0] if operands else UNKNOWN
+            if op.name in ("clamp", "clamp_min", "maximum", "minimum", "abs", "square", "mean", "sum", "max", "min",
+                           "where", "add", "multiply", "pow", "relu"):
+                if op.name == "where" and len(operands) >= 3:
+                    branches = operands[1].join(operands[2])
+                    return Value(Kind.TENSOR, most(operands[1].grad, operands[2].grad),
+                                 frozenset({"constant"}) if branches.is_constant else frozenset())
+            if constant and operands:
+                tags.add("constant")
+            kind = Kind.TENSOR
+            if first.kind is Kind.INDEX and op.name in ("sum", "max", "min", "abs", "clamp", "maximum", "minimum"):
+                kind = Kind.INDEX
+            return Value(kind, grad if operands else Grad.NO, frozenset(tags))
+        if tail in ("log_softmax",):
+            return Value(Kind.TENSOR, grad, frozenset({"log_softmax"}))
+        if tail in ("normalize", "l2_normalize"):
+            return Value(Kind.TENSOR, grad, frozenset({"normalized"}))
+        if tail in ("no_grad", "enable_grad", "inference_mode", "autocast", "GradientTape", "device", "dtype",
+                    "get_default_dtype", "name_scope", "variable_scope"):
+            return OTHER
+        if tail in ("Parameter", "Variable") and root in ("torch", "tf", "keras"):
+            return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
+        if tail in ("placeholder",):
+            name = keywords.get("name")
+            return Value(Kind.TENSOR, Grad.MAYBE, frozenset({"input"}))
+        if tail in ("get_variable",):
+            return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
+        if tail in ("shape", "size", "rank") and root in ("tf", "keras", "K"):
+            return Value(Kind.INDEX, Grad.NO)
+        if tail in ("stack", "cat", "concat", "concatenate", "hstack", "vstack", "einsum", "matmul", "mm", "bmm"):
+            items = []
+            for o in operands:
+                items.append(o.element if o.kind is Kind.CONTAINER and o.element else o)
+            return Value(Kind.TENSOR, most(*(i.grad for i in items)) if items else Grad.NO,
+                         frozenset({"constant"}) if items and all(i.is_constant for i in items) else frozenset())
+        # Any other framework op on tensors: a tensor, differentiable in its operands.
+        if qualified.startswith(("torch.nn.", "keras.layers.", "keras.Model", "keras.Sequential")):
+            return Value(Kind.MODULE, Grad.NO, frozenset({"model"}))
+        if tail not in V.TENSOR_FUNCTIONS and not any(o.is_tensor or o.kind is Kind.UNKNOWN for o in operands):
+            return OPAQUE  # a framework utility on settings (F._Reduction.get_enum("mean"))
+        return Value(Kind.TENSOR, grad if operands else Grad.NO,
+                     frozenset({"constant"}) if operands and constant else frozenset())
+
+    def _dtype_kind(self, dtype: cst.BaseExpression | None) -> Kind:
+        name = (dotted_name(dtype) if dtype is not None else None) or (
+            dtype.evaluated_value if isinstance(dtype, cst.SimpleString) else "")
+        tail = str(name).split(".")[-1]
+        if tail == "bool":
+            return Kind.MASK
+        if tail in V.INTEGER_DTYPES:
+            return Kind.INDEX
+        return Kind.TENSOR
+
+    def _method_call(self, node, method: str, receiver: Value, positional, keywords, env, function, frame,
+                     depth: int) -> Value:
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        if receiver.kind is Kind.STRING:
+            return STRING if method not in ("split", "startswith", "endswith") else NUMBER_FROM_DATA
+        if receiver.kind is Kind.CONTAINER:
+            if method in ("get", "pop", "setdefault") and positional and receiver.members \
+                    and isinstance(positional[0], cst.SimpleString):
+                member = receiver.member(positional[0].evaluated_value)
+                if member is not None:
+                    return member
+            if method in ("get", "pop") and receiver.element is not None:
+                return receiver.element
+            if method in ("items", "keys", "values", "copy"):
+                return receiver
+            if method in ("append", "extend", "update", "insert", "clear", "sort", "reverse", "add"):
+                return NONE
+            if method in ("index", "count"):
+                return NUMBER_FROM_DATA
+            return UNKNOWN
+        if receiver.kind is Kind.NUMPY:
+            if method in V.NUMBER_METHODS or method == "tolist":
+                return NUMBER_FROM_DATA
+            return NUMPY
+        if receiver.kind is Kind.NUMBER:
+            return receiver if method not in ("is_integer",) else NUMBER
+        if receiver.kind is Kind.MODULE:
+            if method in ("forward", "__call__", "call"):
+                return self._call_value(node, receiver, positional, keywords, env, function, frame, depth, method)
+            if method in ("parameters", "named_parameters", "state_dict", "children", "modules"):
+                return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"})))
+            if method in ("to", "cuda", "cpu", "train", "eval", "float", "double", "half", "requires_grad_"):
+                return receiver
+            return UNKNOWN
+        if receiver.is_tensor or receiver.kind is Kind.UNKNOWN and method in _TENSOR_ONLY:
+            tensor = receiver if receiver.is_tensor else Value(Kind.TENSOR, receiver.grad, receiver.provenance)
+            return self._tensor_method(method, tensor, positional, keywords, v)
+        if receiver.kind is Kind.FUNCTION and method in ("apply",):  # torch.autograd.Function.apply
+            operands = [v(p) for p in positional]
+            return Value(Kind.TENSOR, most(*(o.grad for o in operands)) if operands else Grad.MAYBE)
+        if receiver.kind is Kind.UNKNOWN:
+            if method in V.NUMBER_METHODS and not positional:
+                return NUMBER_FROM_DATA
+            if method in ("items", "keys", "values"):
+                return Value(Kind.CONTAINER, Grad.NO, frozenset(), UNKNOWN)
+            if method in ("get", "pop") and positional and isinstance(positional[0], cst.SimpleString):
+                return Value(Kind.UNKNOWN, receiver.grad)
+            operands = [v(p) for p in positional]
+            tensors = [o for o in operands if o.is_tensor]
+            if tensors:  # an object's method applied to tensors (a layer, a distribution, a helper)
+                return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)))
+            return Value(Kind.UNKNOWN, receiver.grad)
+        return UNKNOWN
+
+    def _tensor_method(self, method: str, tensor: Value, positional, keywords, v) -> Value:
+        if method in V.NUMBER_METHODS:
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"from-tensor"}) if method == "item" else frozenset())
+        if method == "size":
+            return NUMBER_FROM_DATA if positional or "dim" in keywords else \
+                Value(Kind.CONTAINER, Grad.NO, frozenset(), NUMBER_FROM_DATA)
+        if method in V.LIST_METHODS:
+            return Value(Kind.CONTAINER, Grad.NO, frozenset({"from-tensor"}), NUMBER_FROM_DATA)
+        if method in V.NUMPY_METHODS:
+            return Value(Kind.NUMPY, Grad.NO, frozenset({"from-tensor"}))
+        if method in V.GRADIENT_CUTS:
+            return tensor.with_grad(Grad.NO).tagged("detached")
+        if method in V.INDEX_CASTS:
+            return Value(Kind.INDEX, Grad.NO, tensor.provenance & {"constant"})
+        if method in V.MASK_CASTS:
+            return Value(Kind.MASK, Grad.NO, tensor.provenance & {"constant"})
+        if method in ("float", "double", "half", "bfloat16"):
+            if tensor.kind in (Kind.MASK, Kind.INDEX):
+                return Value(Kind.TENSOR, Grad.NO, tensor.provenance & {"constant"} | {"from-" + tensor.kind.value})
+            return tensor
+        if method in ("to", "type") and positional:
+            kind = self._dtype_kind(positional[0])
+            if kind in (Kind.INDEX, Kind.MASK):
+                return Value(kind, Grad.NO)
+            if tensor.kind in (Kind.MASK, Kind.INDEX) and kind is Kind.TENSOR and dotted_name(positional[0]) \
+                    and "float" in (dotted_name(positional[0]) or "") + "double half":
+                return Value(Kind.TENSOR, Grad.NO, tensor.provenance & {"constant"})
+            return tensor
+        if method in ("to", "type") and "dtype" in keywords:
+            kind = self._dtype_kind(keywords["dtype"])
+            return Value(kind, Grad.NO) if kind in (Kind.INDEX, Kind.MASK) else tensor
+        if method in V.MASK_RESULT or method in ("__eq__", "__ne__"):
+            return Value(Kind.MASK, Grad.NO)
+        if method in V.BOOL_METHODS:
+            return Value(Kind.MASK, Grad.NO)
+        if method in V.BOOL_RESULT or method.startswith("is_"):
+            return NUMBER_FROM_DATA
+        if method in V.INDEX_RESULT:
+            return Value(Kind.INDEX, Grad.NO)
+        if method in V.STEP:
+            return Value(tensor.kind, Grad.NO, tensor.provenance & {"constant"})
+        if method in ("topk", "sort") or (method in ("max", "min", "median", "mode") and (positional or "dim" in keywords)):
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, tensor.grad, tensor.provenance & {"constant"}))
+        if method in ("new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "zero_", "fill_"):
+            return Value(Kind.TENSOR, Grad.NO, frozenset({"constant"}))
+        if method in ("split", "chunk", "unbind", "tensor_split"):
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), tensor)
+        if method in ("masked_fill", "masked_fill_", "index_fill", "scatter", "scatter_add", "where", "clamp", "clip",
+                      "clamp_min", "clamp_max"):
+            return Value(Kind.TENSOR if tensor.kind is not Kind.INDEX else Kind.INDEX, tensor.grad,
+                         tensor.provenance & {"constant", "prediction"})
+        if method in ("requires_grad_",):
+            return tensor.with_grad(Grad.YES)
+        if method in ("sum", "mean", "prod", "cumsum") and tensor.kind is Kind.MASK:
+            return Value(Kind.INDEX if method in ("sum", "cumsum") else Kind.TENSOR, Grad.NO, frozenset({"count"}))
+        if method in ("softmax", "sigmoid"):
+            return Value(Kind.TENSOR, tensor.grad, frozenset({method}))
+        if method in ("log_softmax",):
+            return Value(Kind.TENSOR, tensor.grad, frozenset({"log_softmax"}))
+        operands = [v(p) for p in positional]
+        grad = most(tensor.grad, *(o.grad for o in operands if o.is_tensor))
+        keep = tensor.provenance & {"constant", "prediction"}
+        if method in _VALUE_KEEPING:
+            keep = tensor.provenance - {"loss"}
+            return Value(tensor.kind, grad, keep)
+        if tensor.kind in (Kind.INDEX, Kind.MASK) and method in ("sum", "max", "min", "abs", "flatten", "view",
+                                                               "reshape", "squeeze", "unsqueeze", "cumsum"):
+            return Value(Kind.INDEX if tensor.kind is Kind.INDEX or method in ("sum", "cumsum") else tensor.kind,
+                         Grad.NO, keep)
+        return Value(Kind.TENSOR, grad, keep)
+
+    def _call_value(self, node, callee: Value, positional, keywords, env, function, frame, depth, name) -> Value:
+        """Calling a value: a module or loss object, a same-module function, a class, or an unknown."""
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        operands = [v(p) for p in positional] + [v(x) for x in keywords.values()]
+        tensors = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN and o.grad is not Grad.NO]
+        if callee.kind is Kind.MODULE:
+            if "loss-object" in callee.provenance:
+                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
+                             frozenset({"loss"}))
+            return Value(Kind.TENSOR, Grad.YES, frozenset({"prediction"}))
+        if name is not None and isinstance(node.func, cst.Name):
+            helper = self._function(name, function)
+            if helper is not None:
+                return self.call_result(helper, node, positional, keywords, env, function, frame, depth)
+            cls = self.index.classes.get(name)
+            if cls is not None:
+                return self._instance(cls)
+        if callee.kind is Kind.FUNCTION:
+            return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.NO)
+        if callee.kind is Kind.UNKNOWN and "attribute" in callee.provenance:
+            # self.something(x) in a module: a submodule (a prediction) or a built loss (named so).
+            if name is not None and V.LOSS_WORDS.search(name):
+                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
+                             frozenset({"loss"}))
+            if tensors:
+                return Value(Kind.TENSOR if any(o.is_tensor for o in tensors) else Kind.UNKNOWN,
+                             Grad.YES if any(o.grad is not Grad.NO for o in tensors) else Grad.MAYBE,
+                             frozenset({"prediction"}))
+            return Value(Kind.UNKNOWN, Grad.MAYBE)
+        if tensors:
+            return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)))
+        if callee.kind is Kind.UNKNOWN and callee.grad is Grad.NO:
+            return OPAQUE
+        return Value(Kind.UNKNOWN, Grad.MAYBE if callee.grad is not Grad.NO else Grad.NO)
+
+    def _instance(self, cls: ClassInfo) -> Value:
+        if self.scopes.is_torch_loss(cls) or self.scopes.is_keras_loss(cls):
+            return Value(Kind.MODULE, Grad.NO, frozenset({"loss-object", cls.name}))
+        if self.scopes.is_torch_module(cls) or self.scopes.is_keras_layer(cls):
+            return Value(Kind.MODULE, Grad.NO, frozenset({"model"}))
+        return OPAQUE
+
+    def _super_call(self, node, method, positional, keywords, env, function, frame, depth) -> Value:
+        v = lambda n: self.value(n, env, function, frame, depth)  # noqa: E731
+        operands = [v(p) for p in positional]
+        tensors = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN and o.grad is not Grad.NO]
+        if method in ("forward", "__call__", "call") and function is not None and function.cls is not None \
+                and (self.scopes.is_torch_loss(function.cls) or self.scopes.is_keras_loss(function.cls)):
+            return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE, frozenset({"loss"}))
+        if method == "__init__":
+            return NONE
+        return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE)
+
+    # -- same-module functions ------------------------------------------------------------------
+    def _function(self, name: str, caller: FunctionInfo | None) -> FunctionInfo | None:
+        scope = caller
+        while scope is not None:  # a def nested in an enclosing function
+            for f in self.index.functions:
+                if f.name == name and f.parent is scope and isinstance(f.node, cst.FunctionDef):
+                    return f
+            scope = scope.parent
+        return next((f for f in self.index.functions if f.name == name and f.parent is None and f.cls is None
+                     and isinstance(f.node, cst.FunctionDef)), None)
+
+    def _method(self, cls: ClassInfo, name: str, seen: frozenset = frozenset()) -> FunctionInfo | None:
+        if name in cls.methods:
+            return cls.methods[name]
+        for base in cls.bases:
+            local = self.index.classes.get(dotted_name(base) or "")
+            if local is not None and local is not cls and local.name not in seen:
+                found = self._method(local, name, seen | {cls.name})
+                if found is not None:
+                    return found
+        return None
+
+    def call_result(self, helper: FunctionInfo, node: cst.Call, positional, keywords, env, function, frame,
+                    depth: int) -> Value:
+        """What ``helper(...)`` returns, with the caller's arguments bound to its parameters."""
+        if isinstance(helper.node, cst.Lambda) or depth > MAX_DEPTH - 6:
+            return UNKNOWN
+        params = [p for p in helper.parameters() if p.name.value not in ("self", "cls")]
+        arguments: dict[str, Value] = {}
+        for param, arg in zip(params, positional):
+            arguments[param.name.value] = self.value(arg, env, function, frame, depth)
+        for key, arg in keywords.items():
+            if helper.parameter(key) is not None:
+                arguments[key] = self.value(arg, env, function, frame, depth)
+        signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())))
+        if signature in self._returns:
+            return self._returns[signature]
+        if signature in self._in_progress:
+            return UNKNOWN
+        self._in_progress.add(signature)
+        try:
+            result = self.returns(helper, _Frame(helper, arguments), depth)
+        finally:
+            self._in_progress.discard(signature)
+        self._returns[signature] = result
+        return result
+
+    def returns(self, helper: FunctionInfo, frame: _Frame | None = None, depth: int = 0) -> Value:
+        """The join of what a function returns (None when it has no return value: NONE)."""
+        if isinstance(helper.node, cst.Lambda):
+            return self.value(helper.node.body, {}, helper, frame, depth)
+        result = None
+        for ret, statement in _returns(helper.node.body):
+            if ret.value is None:
+                continue
+            value = self.value(ret.value, self.ranges.env_before(helper, statement), helper, frame, depth)
+            result = value if result is None else result.join(value)
+        if result is None:
+            return NONE
+        if self.no_grad(helper) and result.is_tensor:
+            result = result.with_grad(Grad.NO)
+        return result
+
+    # -- parameters -----------------------------------------------------------------------------
+    def parameter(self, function: FunctionInfo, name: str) -> Value:
+        key = (id(function), name)
+        if key not in self._parameters:
+            self._parameters[key] = UNKNOWN  # recursion (a parameter passed back to its own function)
+            self._parameters[key] = self._parameter(function, name)
+        return self._parameters[key]
+
+    def _parameter(self, function: FunctionInfo, name: str) -> Value:
+        param = function.parameter(name)
+        if name in ("self", "cls") and function.cls is not None:
+            return Value(Kind.OTHER)
+        annotation = _annotation_kind(param)
+        usage = self.usage(function).get(name, set())
+        role = self._role(function, name, usage)
+        if annotation is not None:
+            kind = annotation
+        elif param.star == "*" or (param.star == "**"):
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), UNKNOWN)
+        elif param.default is not None and not (isinstance(param.default, cst.Name) and param.default.value == "None"):
+            default = self.value(param.default, {}, None, None, MAX_DEPTH - 4)
+            if default.kind in (Kind.NUMBER, Kind.STRING, Kind.CONTAINER, Kind.MODULE, Kind.FUNCTION) \
+                    and "tensor" not in usage:
+                return default
+            kind = Kind.TENSOR if "tensor" in usage else default.kind
+        elif "tensor" in usage:
+            kind = Kind.TENSOR
+        elif "number" in usage:
+            return Value(Kind.NUMBER, Grad.NO)
+        elif "container" in usage:
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), UNKNOWN)
+        elif "numpy" in usage:
+            return NUMPY
+        elif "string" in usage:
+            return STRING
+        else:
+            kind = self._kind_from_callers(function, name) or self._kind_from_framework(function, name)
+            if kind is None and (V.PREDICTION_NAME.match(name) or V.TARGET_NAME.match(name)) \
+                    and not V.SCALAR_NAME.match(name) and self.computes_with_tensors(function):
+                kind = Kind.TENSOR  # no evidence either way: the name breaks the tie
+        if kind is Kind.NUMBER:
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}) if role == "setting" else frozenset())
+        if kind in (Kind.STRING, Kind.CONTAINER, Kind.NUMPY, Kind.OTHER, Kind.MODULE, Kind.FUNCTION):
+            return Value(kind)
+        if kind is None:
+            kind = Kind.UNKNOWN
+        if role == "setting" and kind is Kind.UNKNOWN:
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
+        if role == "target":
+            return Value(kind if kind is not Kind.UNKNOWN else Kind.UNKNOWN, Grad.NO, frozenset({"target"}))
+        if role == "prediction":
+            return Value(kind, Grad.YES, frozenset({"prediction"}))
+        return Value(kind, Grad.MAYBE)
+
+    def _role(self, function: FunctionInfo, name: str, usage: set[str]) -> str | None:
+        """prediction | target | setting | None, from how the code uses the parameter, then its name."""
+        if "target" in usage and "prediction" not in usage:
+            return "target"
+        if "prediction" in usage:
+            return "prediction"
+        params = [p.name.value for p in function.parameters() if p.name.value not in ("self", "cls")]
+        if function in self.scopes.keras_losses and len(params) >= 2:
+            if name == params[0]:
+                return "target"
+            if name == params[1]:
+                return "prediction"
+        callers = self._caller_roles(function, name)
+        if callers:
+            return callers
+        if V.SCALAR_NAME.match(name) and "tensor" not in usage:
+            return "setting"
+        if V.TARGET_NAME.match(name):
+            return "target"
+        if V.PREDICTION_NAME.match(name):
+            return "prediction"
+        # The first tensor argument of a loss function or a forward is its prediction; a second,
+        # its target (torch's (input, target) order).
+        if len(params) >= 2 and name == params[0] and V.TARGET_NAME.match(params[1]):
+            return "prediction"
+        return None
+
+    def _caller_roles(self, function: FunctionInfo, name: str) -> str | None:
+        """The role callers in this module show by what they pass: a model output, or targets only."""
+        values = self._argument_values(function, name)
+        if not values:
+            return None
+        if any(v.grad is Grad.YES for v in values):
+            return "prediction"
+        if all(v.grad is Grad.NO and (v.is_tensor or v.kind is Kind.UNKNOWN) for v in values) \
+                and any("target" in v.provenance for v in values):
+            return "target"
+        return None
+
+    def _kind_from_callers(self, function: FunctionInfo, name: str) -> Kind | None:
+        values = self._argument_values(function, name)
+        kinds = {v.kind for v in values} - {Kind.UNKNOWN, Kind.NONE}
+        if len(kinds) == 1:
+            return kinds.pop()
+        if kinds and kinds <= TENSOR_KINDS:
+            return Kind.TENSOR
+        return None
+
+    def _argument_values(self, function: FunctionInfo, name: str) -> list[Value]:
+        if self._callers is None:
+            self._callers = _call_sites(self.index)
+        params = [p.name.value for p in function.parameters() if p.name.value not in ("self", "cls")]
+        if name not in params:
+            return []
+        position = params.index(name)
+        out = []
+        callee = f"self.{function.name}" if function.cls is not None else function.name
+        for call, caller in self._callers.get(callee, ())[:8]:
+            if caller is function or (function.cls is not None and (caller is None or caller.cls is not function.cls)):
+                continue
+            positional = [a.value for a in call.args if a.keyword is None and not a.star]
+            keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+            arg = keywords.get(name) or (positional[position] if position < len(positional) else None)
+            if arg is None:
+                continue
+            statement = self._statement_of(call, caller)
+            env = self.ranges.env_before(caller, statement)
+            out.append(self.value(arg, env, caller, None, MAX_DEPTH - 8))
+        return out
+
+    def _statement_of(self, call: cst.Call, caller: FunctionInfo | None):
+        return self.ranges.statements_holding(caller).get(id(call))
+
+    def _kind_from_framework(self, function: FunctionInfo, name: str) -> Kind | None:
+        """Parameters of a framework method (forward, call) or of a function computing with
+        tensors hold tensors unless shown otherwise."""
+        root = function
+        while root.parent is not None:
+            root = root.parent
+        if root.cls is not None and root.parent is None and root.name in ("forward", "call", "__call__", "loss",
+                                                                           "training_step", "compute_loss"):
+            if self.scopes.is_torch_module(root.cls) or self.scopes.is_keras_layer(root.cls) \
+                    or self.scopes.is_keras_loss(root.cls):
+                return Kind.TENSOR
+        return None
+
+    def computes_with_tensors(self, function: FunctionInfo) -> bool:
+        """Does the function (or the one it is nested in) call torch / tf / keras / jax ops?"""
+        if function not in self._computes:
+            top = function
+            while top.parent is not None:
+                top = top.parent
+            self._computes[function] = any(
+                isinstance(n, cst.Call) and (_is_tensor_op(n, self.imports) or _is_tensor_method_call(n, self.imports))
+                for n in iter_nodes(top.node))
+        return self._computes[function]
+
+    def usage(self, function: FunctionInfo) -> dict[str, set[str]]:
+        """How the body uses each parameter: as a tensor, a number, a container, a target, a prediction."""
+        if function not in self._usage:
+            self._usage[function] = _parameter_usage(function, self.imports)
+        return self._usage[function]
+
+    def no_grad(self, function: FunctionInfo) -> bool:
+        if self._no_grad_functions is None:
+            self._no_grad_functions = set()
+            for f in self.index.functions:
+                if isinstance(f.node, cst.FunctionDef) and any(
+                        (self.imports.qualify(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                         or "") in ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad")
+                        for d in f.node.decorators):
+                    self._no_grad_functions.add(f)
+        return function in self._no_grad_functions
+
+
+_TENSOR_ONLY = frozenset({"detach", "clamp", "clamp_min", "clamp_max", "unsqueeze", "view", "permute", "contiguous",
+                          "cuda", "type_as", "masked_fill", "softmax", "log_softmax", "sigmoid", "exp", "sqrt",
+                          "pow", "requires_grad_", "backward", "norm", "abs", "square", "mm", "bmm", "gather",
+                          "relu", "expand", "expand_as", "log1p", "expm1", "logsumexp", "masked_select", "add_",
+                          "mul_", "sub_", "div_", "clamp_", "item", "numpy", "float", "long", "bool", "sum", "mean",
+                          "log", "tanh", "transpose", "reshape", "squeeze", "flatten", "argmax", "size", "dim",
+                          "numel", "t", "neg", "max", "min", "new_zeros", "new_ones", "new_full", "new_tensor",
+                          "narrow", "unbind", "chunk", "split", "repeat", "tolist", "to", "eq", "ne", "gt", "lt",
+                          "ge", "le", "any", "all", "cumsum", "prod", "std", "var", "topk", "sort", "index_select",
+                          "scatter", "scatter_add", "masked_fill_", "diag", "diagonal", "trace", "matmul", "dot",
+                          "half", "double", "int", "clip", "nonzero", "isnan", "isinf", "isfinite", "round",
+                          "floor", "ceil", "sign", "logical_not", "logical_and", "logical_or", "amax", "amin"})
+_VALUE_KEEPING = frozenset({"float", "double", "half", "bfloat16", "to", "clone", "contiguous", "view", "view_as",
+                            "reshape", "reshape_as", "squeeze", "unsqueeze", "flatten", "permute", "transpose",
+                            "expand", "expand_as", "repeat", "type_as", "cpu", "cuda", "t", "narrow",
+                            "index_select", "gather", "masked_select", "diagonal", "flip", "roll", "movedim",
+                            "swapaxes", "unfold", "tile", "repeat_interleave"})
+
+
+def _annotation_kind(param: cst.Param) -> Kind | None:
+    if param is None or param.annotation is None:
+        return None
+    annotation = param.annotation.annotation
+    if isinstance(annotation, cst.Subscript):  # Optional[Tensor], List[int]
+        head = dotted_name(annotation.value) or ""
+        if head.split(".")[-1] in ("Optional",) and annotation.slice:
+            inner = annotation.slice[0].slice
+            if isinstance(inner, cst.Index):
+                return _kind_of_type(dotted_name(inner.value) or "")
+            return None
+        if head.split(".")[-1] in ("List", "Tuple", "Dict", "Sequence", "Mapping", "list", "tuple", "dict", "Iterable"):
+            return Kind.CONTAINER
+        return None
+    if isinstance(annotation, cst.BinaryOperation):  # Tensor | None
+        for side in (annotation.left, annotation.right):
+            kind = _kind_of_type(dotted_name(side) or "")
+            if kind is not None and kind is not Kind.NONE:
+                return kind
+        return None
+    if isinstance(annotation, cst.SimpleString):
+        return _kind_of_type(annotation.evaluated_value)
+    return _kind_of_type(dotted_name(annotation) or "")
+
+
+def _kind_of_type(name: str) -> Kind | None:
+    tail = name.split(".")[-1]
+    if tail in ("int", "float", "bool", "complex", "Number"):
+        return Kind.NUMBER
+    if tail in ("str",):
+        return Kind.STRING
+    if tail in ("Tensor", "FloatTensor", "Variable", "ndarray_or_tensor", "TensorLike", "KerasTensor", "Array",
+                "ArrayLike", "jnp.ndarray") or name in ("torch.Tensor", "tf.Tensor", "jax.Array", "jnp.ndarray"):
+        return Kind.TENSOR
+    if tail in ("LongTensor", "BoolTensor"):
+        return Kind.INDEX if tail == "LongTensor" else Kind.MASK
+    if tail in ("ndarray",) and name.startswith(("np", "numpy")):
+        return Kind.NUMPY
+    if tail in ("list", "tuple", "dict", "List", "Tuple", "Dict", "Sequence", "Mapping"):
+        return Kind.CONTAINER
+    if tail in ("Module", "Loss", "Layer", "Model"):
+        return Kind.MODULE
+    if tail == "None":
+        return Kind.NONE
+    return None
+
+
+# Positions of the target argument of the loss APIs (torch order: input, target; Keras: y_true, y_pred).
+_TARGET_POSITION = {"F.cross_entropy": 1, "F.nll_loss": 1, "F.binary_cross_entropy": 1,
+                    "F.binary_cross_entropy_with_logits": 1, "F.mse_loss": 1, "F.l1_loss": 1, "F.smooth_l1_loss": 1,
+                    "F.kl_div": 1, "F.huber_loss": 1}
+_TARGET_KEYWORDS = frozenset({"target", "targets", "labels", "label", "y_true", "gt"})
+_PREDICTION_KEYWORDS = frozenset({"input", "logits", "y_pred", "pred", "predictions", "prediction"})
+_NUMBER_KEYWORDS = frozenset({"dim", "axis", "keepdim", "keepdims", "num_classes", "k", "p", "dtype",
+                              "reduction", "ignore_index", "size", "shape", "diagonal", "offset", "min", "max"})
+
+
+def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
+    """Evidence of each parameter's kind and role from the function body (flow-insensitive)."""
+    names = {p.name.value for p in function.parameters()}
+    found: dict[str, set[str]] = {n: set() for n in names}
+    if isinstance(function.node, cst.Lambda):
+        return found
+
+    def mark(node, what: str) -> None:
+        if isinstance(node, cst.Name) and node.value in names:
+            found[node.value].add(what)
+
+    for node in iter_nodes(function.node.body):
+        if isinstance(node, cst.Call):
+            func = node.func
+            qualified = imports.qualify(func)
+            positional = [a.value for a in node.args if a.keyword is None and not a.star]
+            if qualified is not None:
+                root = qualified.split(".")[0]
+                tail = qualified.split(".")[-1]
+                if root in V.TENSOR_ROOTS and _is_tensor_op(node, imports):
+                    target_at = _TARGET_POSITION.get(qualified)
+                    for i, p in enumerate(positional):
+                        if i == 0 or tail not in ("full", "ones", "zeros", "arange", "empty", "randn", "rand", "eye"):
+                            if tail not in V.CREATION or tail in V.WRAPPING or tail.endswith("_like"):
+                                for operand in _arithmetic_operands(p):  # torch.exp(a * b): a and b
+                                    mark(operand, "tensor")
+                        if target_at is not None:
+                            mark(p, "target" if i == target_at else "prediction")
+                    for a in node.args:
+                        if a.keyword is not None:
+                            key = a.keyword.value
+                            if key in _NUMBER_KEYWORDS:
+                                mark(a.value, "number")
+                            elif key in _TARGET_KEYWORDS:
+                                mark(a.value, "target")
+                                mark(a.value, "tensor")
+                            elif key in _PREDICTION_KEYWORDS:
+                                mark(a.value, "prediction")
+                                mark(a.value, "tensor")
+                            else:
+                                mark(a.value, "tensor") if key in ("other", "input", "x", "y") else None
+                elif root in ("np", "numpy"):
+                    for p in positional:
+                        mark(p, "numpy-operand")
+                elif root in V.NUMBER_MODULES:
+                    for p in positional:  # math.exp(x) on a tensor is the bug LL502 reports: no evidence
+                        mark(p, "math-operand")
+            elif isinstance(func, cst.Name):
+                if func.value in ("range",):
+                    for p in positional:
+                        mark(p, "number")
+                elif func.value in ("len", "enumerate", "zip", "sorted", "list", "tuple", "dict"):
+                    for p in positional:
+                        mark(p, "container")
+                elif func.value in ("int", "float", "round") and func.value not in imports.bound_names:
+                    for p in positional:
+                        mark(p, "number-or-tensor")
+            elif isinstance(func, cst.Attribute):
+                method = func.attr.value
+                receiver = func.value
+                if isinstance(receiver, cst.Name) and receiver.value in names:
+                    if method in _TENSOR_ONLY and not imports.is_module_name(receiver.value):
+                        found[receiver.value].add("tensor")
+                        if method in ("long", "int", "bool") or method in ("eq",):
+                            found[receiver.value].add("target")
+                    elif method in ("items", "keys", "values", "get", "append", "extend", "update", "pop"):
+                        found[receiver.value].add("container")
+                    elif method in ("format", "startswith", "endswith", "lower", "upper", "split", "join", "replace"):
+                        found[receiver.value].add("string")
+                for a in node.args:
+                    if a.keyword is not None and a.keyword.value in ("dim", "axis", "k", "num_classes"):
+                        mark(a.value, "number")
+                if method in ("view", "reshape", "expand", "repeat", "new_zeros", "new_ones", "new_full", "size"):
+                    for p in positional:
+                        mark(p, "number")
+                if method in ("gather", "index_select", "scatter", "scatter_add", "index_add"):
+                    if len(positional) >= 2:
+                        mark(positional[1], "target")
+        elif isinstance(node, cst.Subscript):
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    index = element.slice.value
+                    if isinstance(index, cst.Name) and index.value in names:
+                        found[index.value].add("index")
+                    if isinstance(index, cst.SimpleString) and isinstance(node.value, cst.Name):
+                        mark(node.value, "container")
+        elif isinstance(node, cst.For):
+            mark(node.iter, "container")
+        elif isinstance(node, cst.Comparison):
+            sides = [node.left, *(c.comparator for c in node.comparisons)]
+            if any(isinstance(side, (cst.SimpleString, cst.ConcatenatedString)) for side in sides):
+                for side in sides:
+                    mark(side, "string")
+    for name, evidence in found.items():
+        if "index" in evidence and "tensor" not in evidence:
+            evidence.add("target")
+        if "number-or-tensor" in evidence and "tensor" not in evidence:
+            evidence.add("number")
+    return found
+
+
+# Methods numpy arrays and Python objects do not have: calling one shows a tensor.
+_TENSOR_METHODS = frozenset({"detach", "clamp", "clamp_min", "unsqueeze", "view", "permute", "contiguous", "float",
+                             "cuda", "to", "type_as", "masked_fill", "softmax", "log_softmax", "sigmoid", "log", "exp",
+                             "sqrt", "pow", "requires_grad_", "backward", "norm", "abs", "square", "mm", "bmm",
+                             "gather", "relu", "expand", "expand_as", "log1p", "expm1", "logsumexp", "masked_select",
+                             "add_", "mul_", "sub_", "div_", "clamp_", "item"})
+
+
+def _is_tensor_op(call: cst.Call, imports) -> bool:
+    """A torch / tf / keras / jax call that computes on tensors (not a setting such as K.epsilon())."""
+    qualified = imports.qualify(call.func)
+    if qualified is None or qualified.split(".")[0] not in V.TENSOR_ROOTS - {"optax", "flax"}:
+        return False
+    meaning = imports.meaning(call)
+    if meaning is not None:
+        return meaning.op.name not in ("epsilon", "finfo")
+    tail = qualified.split(".")[-1]
+    return bool(V.LOSS_FUNCTION.match(qualified)) or tail in V.TENSOR_FUNCTIONS
+
+
+def _is_tensor_method_call(call: cst.Call, imports) -> bool:
+    if not isinstance(call.func, cst.Attribute) or call.func.attr.value not in _TENSOR_METHODS:
+        return False
+    return not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0])
+
+
+def _arithmetic_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """``a * b - c`` -> [a, b, c]: the names an arithmetic expression is made of."""
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.BinaryOperation) and not isinstance(current.operator, (cst.MatrixMultiply,)):
+            stack += [current.left, current.right]
+        elif isinstance(current, cst.UnaryOperation):
+            stack.append(current.expression)
+        else:
+            out.append(current)
+    return out
+
+
+def _call_sites(index: ModuleIndex) -> dict[str, list]:
+    """``name`` / ``self.name`` -> the calls of it in this module, with the calling function."""
+    out: dict[str, list] = {}
+    for function in [None, *index.functions]:
+        body = function.node.body if function is not None else None
+        if function is None:
+            continue
+        for node in iter_nodes(body, skip_functions=True):
+            if isinstance(node, cst.Call):
+                name = dotted_name(node.func)
+                if name is not None:
+                    out.setdefault(name, []).append((node, function))
+    return out

@@ -1,0 +1,125 @@
+"""What calls and methods produce, kept as data: value kinds, gradient cuts, loss APIs, sinks.
+
+Names here are the *last part* of a normalized qualified name (``torch.zeros_like`` -> ``zeros_like``)
+unless a table says it holds whole spellings. A new framework spelling is a new string, not code.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Framework calls that make a new tensor from shapes, numbers or noise: no gradient flows in.
+CREATION = frozenset({
+    "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "arange", "range",
+    "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+    "randint_like", "normal", "bernoulli", "multinomial", "poisson", "fill", "one_hot", "tril_indices",
+    "triu_indices", "meshgrid", "uniform", "truncated_normal", "random_uniform", "random_normal",
+    "sequence_mask", "ones_initializer", "zeros_initializer", "finfo", "iinfo", "tensor", "as_tensor",
+    "from_numpy", "constant", "convert_to_tensor", "Tensor", "LongTensor", "FloatTensor", "BoolTensor",
+})
+# Of these, the ones that keep the value (and the gradient) of a tensor argument.
+WRAPPING = frozenset({"tensor", "as_tensor", "constant", "convert_to_tensor", "from_numpy", "Tensor"})
+# Results that are boolean masks: comparisons and tests.
+MASK_RESULT = frozenset({
+    "eq", "ne", "gt", "ge", "lt", "le", "greater", "less", "greater_equal", "less_equal", "equal",
+    "not_equal", "isnan", "isinf", "isfinite", "isclose", "isposinf", "isneginf", "is_nan", "is_inf",
+    "is_finite", "logical_and", "logical_or", "logical_not", "logical_xor", "isin", "signbit",
+})
+# Results that are Python booleans even on tensors.
+BOOL_RESULT = frozenset({"allclose", "equal_all", "is_tensor", "is_floating_point", "is_complex",
+                         "is_nonzero", "is_contiguous", "is_same_size", "array_equal"})
+# Results that are integer tensors (indices, counts of discrete things).
+INDEX_RESULT = frozenset({"argmax", "argmin", "argsort", "nonzero", "searchsorted", "bucketize", "argwhere",
+                          "count_nonzero", "bincount", "unique", "unique_consecutive", "histc"})
+# Differentiable in form, but with a zero gradient almost everywhere (step functions).
+STEP = frozenset({"round", "floor", "ceil", "sign", "sgn", "trunc", "fix", "rint", "heaviside"})
+# Calls and methods that cut the gradient and keep the value.
+GRADIENT_CUTS = frozenset({"detach", "stop_gradient", "detach_", "lax.stop_gradient"})
+# Tensor methods whose result is a Python number, a list, or numpy.
+NUMBER_METHODS = frozenset({"item", "dim", "ndimension", "numel", "nelement", "element_size", "get_device",
+                            "nbytes", "itemsize", "__len__", "count"})
+LIST_METHODS = frozenset({"tolist"})
+NUMPY_METHODS = frozenset({"numpy", "__array__"})
+BOOL_METHODS = frozenset({"any", "all"})  # on a tensor: a 0-d boolean tensor
+# Casts: to an integer or boolean tensor (no gradient), or keeping a float tensor.
+INDEX_CASTS = frozenset({"long", "int", "short", "byte", "char", "int8", "int16", "int32", "int64", "uint8"})
+MASK_CASTS = frozenset({"bool"})
+INTEGER_DTYPES = frozenset({"long", "int", "int8", "int16", "int32", "int64", "uint8", "short", "bool", "byte"})
+# Attributes of a tensor that are metadata, or another view of its values.
+METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout",
+                                 "grad_fn", "is_leaf", "names", "itemsize", "nbytes"})
+VALUE_ATTRIBUTES = frozenset({"T", "mT", "H", "mH", "real", "imag"})
+GRADIENT_FREE_ATTRIBUTES = frozenset({"data", "grad"})
+
+# The math, random and builtin functions of Python numbers.
+NUMBER_MODULES = frozenset({"math", "random", "statistics", "operator"})
+NUMBER_BUILTINS = frozenset({"len", "int", "float", "round", "bool", "abs", "pow", "divmod", "hash", "ord", "id"})
+CONTAINER_BUILTINS = frozenset({"list", "tuple", "dict", "set", "frozenset", "sorted", "zip", "enumerate",
+                                "range", "reversed", "map", "filter", "vars", "dir"})
+STRING_BUILTINS = frozenset({"str", "repr", "format", "chr", "type", "isinstance", "issubclass", "hasattr",
+                             "callable", "getattr"})
+TENSOR_ROOTS = frozenset({"torch", "F", "tf", "keras", "K", "jnp", "jax", "nn", "optax", "flax", "tensorflow"})
+
+# Framework functions of tensors that the op table does not list (their arguments are tensors).
+TENSOR_FUNCTIONS = frozenset({
+    "matmul", "mm", "bmm", "einsum", "cat", "concat", "concatenate", "stack", "log_softmax", "normalize",
+    "l2_normalize", "gather", "gather_nd", "index_select", "masked_fill", "masked_select", "scatter", "scatter_add",
+    "one_hot", "cdist", "pairwise_distance", "dot", "tensordot", "transpose", "reshape", "squeeze", "unsqueeze",
+    "expand_dims", "flatten", "cumsum", "cumprod", "prod", "reduce_prod", "logsumexp", "reduce_logsumexp",
+    "topk", "sort", "argsort", "argmax", "argmin", "eq", "ne", "gt", "ge", "lt", "le", "greater", "less", "equal",
+    "not_equal", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not", "where", "clamp", "clip",
+    "clip_by_value", "relu", "gelu", "tanh", "silu", "elu", "leaky_relu", "dropout", "linear", "conv1d", "conv2d",
+    "conv3d", "pad", "interpolate", "softmax", "sigmoid", "log_sigmoid", "logsigmoid", "softplus", "detach",
+    "stop_gradient", "cast", "to_float", "to_int32", "to_int64", "stack", "unstack", "split", "chunk", "tile",
+    "repeat_interleave", "roll", "flip", "diag", "diagonal", "trace", "triu", "tril", "outer", "cross", "kron",
+    "fft", "rfft", "irfft", "stft", "istft", "sequence_mask", "boolean_mask", "segment_sum", "unsorted_segment_sum",
+    "reduce_any", "reduce_all", "count_nonzero", "nonzero", "bincount", "histc", "lgamma", "digamma", "erfinv",
+    "log_ndtr", "ndtr", "square", "exp", "log", "sqrt", "abs", "mean", "sum", "reduce_mean", "reduce_sum", "max",
+    "min", "reduce_max", "reduce_min", "maximum", "minimum", "pow", "norm", "std", "var", "isclose", "allclose",
+    "atan2", "sin", "cos", "acos", "asin", "atanh", "floor", "ceil", "round", "sign", "trunc", "frac", "neg",
+    "negative", "reciprocal", "rsqrt", "div", "divide", "true_divide", "mul", "multiply", "add", "subtract", "sub",
+    "divide_no_nan", "squared_difference", "log1p", "expm1", "xlogy", "xlog1py", "logaddexp", "cosine_similarity",
+})
+
+# Loss APIs: calling one (or an object one constructs) computes a loss. Spellings are normalized.
+LOSS_FUNCTION = re.compile(
+    r"^(F\.(cross_entropy|nll_loss|binary_cross_entropy(_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|"
+    r"huber_loss|kl_div|cosine_embedding_loss|margin_ranking_loss|triplet_margin(_with_distance)?_loss|"
+    r"ctc_loss|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|multilabel_margin_loss|"
+    r"multilabel_soft_margin_loss|soft_margin_loss|multi_margin_loss)"
+    r"|tf\.(nn\.\w*cross_entropy\w*|losses\.\w+|nn\.l2_loss|nn\.ctc_loss|nn\.log_poisson_loss|"
+    r"nn\.weighted_cross_entropy_with_logits|contrib\.\w*losses\.\w+)"
+    r"|keras\.losses\.[a-z_]+|K\.(binary|categorical|sparse_categorical)_crossentropy"
+    r"|keras\.ops\.(binary|categorical|sparse_categorical)_crossentropy"
+    r"|optax\.(losses\.)?\w*(loss|entropy|divergence)\w*|optax\.(losses\.)?(l2_loss|huber_loss|log_cosh))$")
+LOSS_CLASS = re.compile(r"^(torch\.nn\.\w+Loss|keras\.losses\.[A-Z]\w+|tf\.losses\.[A-Z]\w+)$")
+# Model and layer constructors: calling what they build gives a prediction.
+MODEL_CLASS = re.compile(r"^(torch\.nn\.(?!\w*Loss$)[A-Z]\w*|keras\.(layers\.[A-Z]\w*|Model|Sequential|models\.\w+)"
+                         r"|keras\.applications\.\w+)$")
+
+# Words of loss-function names: a hint among the evidence, never enough alone.
+LOSS_WORDS = re.compile(r"loss|cost|criterion|objective|nll|xent|cross_?entropy|(^|_)(bce|mse|mae|dice|focal|kl|kld|"
+                        r"divergence|elbo|likelihood|penalty|hinge|triplet|contrastive|infonce|ce)(_|$|\d)",
+                        re.IGNORECASE)
+# Words that mark code that is not a loss, whatever else it computes.
+NOT_LOSS_WORDS = re.compile(r"metric|accuracy|(^|_)(acc|precision|recall|f1|auc|psnr|ssim_metric|evaluat\w*|"
+                            r"infer\w*|predict|sample|sampler|scheduler|schedule|assign\w*|encode|decode|"
+                            r"get_targets?|target_assign\w*|init\w*|reset\w*|logging|summary|stats?|"
+                            r"test_\w+|_test|visuali[sz]\w*|plot\w*)(_|$)",
+                            re.IGNORECASE)
+NOT_LOSS_BASES = re.compile(r"Metric|Scheduler|LRScheduler|Sampler|Assigner|Coder|Encoder$|TestCase|Callback",)
+
+# Parameters that by name hold a prediction or a target (used only when no other evidence decides).
+PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outputs?|logits?\w*|y_?hat|yhat|scores?|"
+                             r"probs?|probabilities|inputs?|input_?tensor|x|z|h|out|output_?tensor|estimates?|"
+                             r"est\w*|student\w*|\w*_logits|\w*_preds?|\w*_scores?|\w*_probs?|\w*_outputs?|"
+                             r"embeddings?|features?|feats?)$", re.IGNORECASE)
+TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|masks?|gt_\w+|\w*_targets?|"
+                         r"\w*_labels?|\w*_mask|\w*_gt|weights?|sample_weights?|\w*_weights?|lengths?|\w*_lens?|"
+                         r"\w*_lengths?|ids|\w*_ids|indices|\w*_index|\w*_idx|teacher\w*|ref\w*|reference\w*)$",
+                         re.IGNORECASE)
+# Parameters that by name hold numbers or settings.
+SCALAR_NAME = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|epsilon|smooth\w*|"
+                         r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|\w*_?index|"
+                         r"\w*_?idx|\w*_name|name|training|step|epoch\w*|\w*count|lr|learning_rate|momentum|"
+                         r"ignore_index|label_smoothing|smoothing|reduce|size_average|from_logits|verbose|mode)$")
