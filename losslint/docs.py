@@ -9,7 +9,8 @@ from losslint.rulespec import Spec, load_specs
 
 FRAMEWORK_TITLES = {"torch": "PyTorch", "tf": "TensorFlow", "keras": "Keras"}
 WHERE = {"loss": "Runs inside loss code only (see *Loss scopes* in docs/usage.md).",
-         "anywhere": "Runs in every file that uses an ML framework, not only in loss code."}
+         "anywhere": "Runs in every file that uses an ML framework, not only in loss code.",
+         "file": "Reported by the engine from the file's text (its syntax, its comments), in every file it reads."}
 
 
 def render_rule(spec: Spec) -> str:

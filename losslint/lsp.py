@@ -22,7 +22,6 @@ from pygls.workspace import TextDocument
 from losslint import __version__
 from losslint.config import ConfigError, nearest
 from losslint.diagnostics import Applicability, Diagnostic, Location
-from losslint.discovery import exclusion
 from losslint.engine import SYNTAX_ERROR, fix_source
 from losslint.rulespec import docs_url, load_specs
 from losslint.runner import Job, run_source
@@ -51,7 +50,7 @@ class LosslintServer(LanguageServer):
             return None
         try:
             config = nearest(path.resolve().parent)
-            if exclusion(config.exclude, config.root)(path):
+            if config.is_excluded(path):
                 return None
             return Job(str(path), str(path), config.settings_for(path), mode, with_edits=True)
         except ConfigError as error:  # a bad pyproject.toml: say so, as the command line does
