@@ -318,6 +318,13 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
     result = FileResult(filename)
     rules = _wanted_rules(source, settings)
     body = source[len(BOM):] if source.startswith(BOM) else source
+    if not rules and SYNTAX_ERROR in settings.codes and not settings.rules() and FRAMEWORK_TEXT.search(source):
+        try:  # ``--select LL000``: the files that do not parse, and nothing else
+            _parse(body, filename)
+        except LintError as error:
+            result.error = error.diagnostic.message
+            result.diagnostics.append(error.diagnostic)
+            return result
     if not rules:
         if UNUSED_NOQA in settings.codes and b"noqa" in body.lower():  # no rule reads it: every code is unused
             result.diagnostics = _unused_noqa(Suppressions(_text(body)), filename, settings)
