@@ -44,6 +44,10 @@ NOTEBOOK_SYNC = lsp.NotebookDocumentSyncOptions(notebook_selector=[lsp.NotebookD
     notebook="jupyter-notebook", cells=[lsp.NotebookCellLanguage(language="python")])])
 
 
+# The settings a client may send, as docs/editors.md lists them.
+SETTING_NAMES = ("configuration", "lint.select", "lint.ignore", "fixAll", "unsafeFixes")
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     configuration: str | None = None
