@@ -67,23 +67,43 @@ class Suppressions:
     """The noqa comments of one source, and which of them suppressed something."""
 
     def __init__(self, source: str) -> None:
-        self.lines = [line.rstrip("\r\n") for line in physical_lines(source)]
-        self.directives: dict[int, Directive] = {}
-        self.file_wide: list[tuple[str, ...] | None] = []
+        self.source = source
+        # Most files have no noqa comment, and most have no finding: the tokens are read only
+        # when a noqa comment or a finding's noqa_row is asked for.
+        self.has_noqa = "noqa" in source.lower()
+        self._directives: dict[int, Directive] | None = None
+        self._file_wide: list[tuple[str, ...] | None] = []
         self._forward: dict[int, int] = {}  # rows where no comment can go -> the row that takes it
-        try:
-            self._read_tokens(source)
-        except (tokenize.TokenError, SyntaxError, ValueError):
-            self._read_lines()  # code the tokenizer rejects (it is reported as LL000 anyway)
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = [line.rstrip("\r\n") for line in physical_lines(self.source)]
+        return self._lines
+
+    @property
+    def directives(self) -> dict[int, Directive]:
+        if self._directives is None:
+            self._directives = {}
+            try:
+                self._read_tokens(self.source)
+            except (tokenize.TokenError, SyntaxError, ValueError):
+                self._read_lines()  # code the tokenizer rejects (it is reported as LL000 anyway)
+        return self._directives
+
+    @property
+    def file_wide(self) -> list[tuple[str, ...] | None]:
+        return self._file_wide if self.directives is not None else []
 
     def _comment(self, row: int, column: int, text: str) -> None:
         for match in FILE_NOQA.finditer(text):
             raw = match.group("codes")
-            self.file_wide.append(ALL if raw is None else tuple(c.upper() for c in CODE.findall(raw)))
+            self._file_wide.append(ALL if raw is None else tuple(c.upper() for c in CODE.findall(raw)))
         # ``# losslint: noqa`` is no line directive; blanked, the columns of the rest stay put.
         directive = _directive(row, column, FILE_NOQA.sub(lambda m: " " * len(m.group()), text))
-        if directive is not None and row not in self.directives:
-            self.directives[row] = directive
+        if directive is not None and row not in self._directives:
+            self._directives[row] = directive
 
     def _read_tokens(self, source: str) -> None:
         previous = None
@@ -122,6 +142,7 @@ class Suppressions:
     def noqa_row(self, row: int) -> int:
         """The row whose comment suppresses a finding starting on ``row``: the row itself, or for
         a row continued with a backslash or inside a string spanning lines, the row that ends it."""
+        _ = self.directives  # reading the tokens gives the rows that continue
         seen = 0
         while row in self._forward and seen < 10_000:
             row, seen = self._forward[row], seen + 1
@@ -129,6 +150,8 @@ class Suppressions:
 
     def is_suppressed(self, code: str, row: int) -> bool:
         """Is a finding of ``code`` starting on ``row`` suppressed? Records which entry did it."""
+        if not self.has_noqa:
+            return False
         if any(matches(code, codes) for codes in self.file_wide):
             return True
         directive = self.directives.get(self.noqa_row(row))
@@ -143,6 +166,8 @@ class Suppressions:
     def unused(self, is_judged) -> list[tuple[Directive, list[str]]]:
         """Directives with codes of this tool that suppressed nothing; ``is_judged(code)`` says
         whether a code's rules all ran on this file (so its silence means something)."""
+        if not self.has_noqa:
+            return []
         out = []
         for row in sorted(self.directives):
             directive = self.directives[row]

@@ -190,6 +190,8 @@ SPECS = load_specs()
 
 def fixed_examples():
     for code, spec in SPECS.items():
+        if spec.runs_in == "file":
+            continue  # LL901's fix removes a comment: there are no values to compare
         for i, example in enumerate(spec.examples):
             if example.fixed:
                 yield code, i, example
