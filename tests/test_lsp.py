@@ -259,6 +259,12 @@ def test_notebook_document_diagnostics_and_a_fix_in_its_cell(tmp_path):
         assert log1p["range"] == {"start": {"line": 1, "character": 16}, "end": {"line": 1, "character": 32}}
         assert [d["code"] for d in by_cell[3]] == ["LL201"]
 
+        hover = session.request("textDocument/hover", {"textDocument": {"uri": cells[2]},
+                                                       "position": {"line": 1, "character": 20}})
+        assert hover["contents"]["value"].startswith("**LL211 log1p**")
+        assert session.request("textDocument/hover", {"textDocument": {"uri": cells[2]},
+                                                      "position": {"line": 0, "character": 2}}) is None
+
         actions = session.request("textDocument/codeAction", {
             "textDocument": {"uri": cells[2]}, "range": log1p["range"], "context": {"diagnostics": [log1p]}})
         fix = actions[0]
