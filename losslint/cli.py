@@ -130,6 +130,15 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = stdin or sys.stdin
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        return _main(argv, stdin, out, err)
+    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_ERROR
+
+
+def _main(argv: list[str], stdin, out, err) -> int:
     if argv[:1] == ["rules"]:
         return _print_rules(out)
     if argv[:1] == ["rule"]:
@@ -163,10 +172,6 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         err.write(f"losslint: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return EXIT_ERROR
-    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
-        if out is sys.stdout:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_ERROR
     finally:
         if report is not None:

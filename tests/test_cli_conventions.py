@@ -285,3 +285,18 @@ def test_stdin_filename_reads_stdin_whenever_given(project):
 def test_the_same_path_twice_is_linted_once(project):
     code, out, _ = run("bad.py", "bad.py", "./bad.py", ".", cwd=project)
     assert codes(out) == ["LL201", "LL211"]
+
+
+class _LeftReader(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("argv", [["rules"], ["rule", "LL201"], ["--show-settings", "."], ["--show-files", "."]])
+def test_every_command_stops_quietly_when_the_reader_leaves(project, argv):
+    old = os.getcwd()
+    os.chdir(project)
+    try:
+        assert main(argv, stdout=_LeftReader(), stderr=io.StringIO()) == 2
+    finally:
+        os.chdir(old)
