@@ -300,3 +300,11 @@ def test_every_command_stops_quietly_when_the_reader_leaves(project, argv):
         assert main(argv, stdout=_LeftReader(), stderr=io.StringIO()) == 2
     finally:
         os.chdir(old)
+
+
+def test_extend_fixable_and_no_show_fixes(project):
+    code, out, _ = run("--fix", "--unsafe-fixes", "--fixable", "LL211", "--extend-fixable", "LL201",
+                       "--show-fixes", "--no-show-fixes", "bad.py", cwd=project)
+    text = (project / "bad.py").read_text()
+    assert "clamp(min=1e-7)" in text and "torch.log1p(pred)" in text
+    assert out == "Fixed 2 problems.\nAll checks passed!\n" and code == 0
