@@ -20,7 +20,9 @@ CACHE_DIR = ".losslint_cache"
 def key(source: bytes, display: str, settings: Settings, with_edits: bool) -> str:
     digest = hashlib.sha256()
     for part in (__version__, display, repr(sorted(settings.codes)), repr(settings.loss_patterns),
-                 repr(settings.options), str(with_edits)):
+                 repr(settings.options), repr(sorted(settings.unfixable)),
+                 repr(sorted((code, level.value) for code, level in settings.applicability)),
+                 str(settings.respect_noqa), str(with_edits)):
         digest.update(part.encode())
         digest.update(b"\0")
     digest.update(source)
@@ -80,4 +82,4 @@ def _diagnostic(d: dict) -> Diagnostic:
                          tuple(Edit(e["content"], Location(**e["location"]), Location(**e["end_location"]), e.get("cell"))
                                for e in f["edits"]))
     return Diagnostic(d["code"], d["message"], d["filename"], Location(**d["location"]),
-                      Location(**d["end_location"]), fix, d.get("cell"))
+                      Location(**d["end_location"]), fix, d.get("cell"), d.get("noqa_row"))

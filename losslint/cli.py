@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from losslint import __version__, reporters
-from losslint.config import Config, ConfigError, load, nearest, validate_selectors
-from losslint.discovery import exclusion, iter_python_files
+from losslint.config import (Config, ConfigError, describe, load, nearest, per_file_entry, rule_code,
+                             validate_selectors)
+from losslint.discovery import iter_python_files
 from losslint.engine import SYNTAX_ERROR
 from losslint.notebook import Notebook
 from losslint.rules import all_rules
@@ -19,26 +20,70 @@ from losslint.runner import Job, run_jobs, run_source
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class _Extend(argparse.Action):
+    """A list flag that may be repeated: ``--select LL2 --select LL5`` is ``--select LL2,LL5``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest, None) or []
+        setattr(namespace, self.dest, [*current, *values])
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="losslint", description="Find and fix numerical and gradient bugs in loss code.",
         epilog="Subcommands: `losslint rules` lists the rules, `losslint rule CODE` explains one, "
                "`losslint clean` removes the cache, `losslint lsp` starts the language server (stdio).")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .); - for stdin")
-    parser.add_argument("--fix", action="store_true", help="apply safe fixes")
-    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change values")
-    parser.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
-    parser.add_argument("--select", type=_codes, help="only these codes or prefixes (comma-separated)")
-    parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
-    parser.add_argument("--extend-select", type=_codes, default=[], help="add these codes or prefixes")
-    parser.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
-    parser.add_argument("--statistics", action="store_true", help="count findings per rule")
-    parser.add_argument("--config", type=Path, help="use this config file instead of the nearest pyproject.toml")
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write .losslint_cache/")
-    parser.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
-    parser.add_argument("--stdin-filename", help="the name of the file read from stdin")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    fixing = parser.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change values")
+    fixing.add_argument("--diff", action="store_true", help="print the fixes as a diff; write nothing")
+    fixing.add_argument("--fix-only", action="store_true",
+                        help="apply fixes and report nothing else (exit 0 unless --exit-non-zero-on-fix)")
+    fixing.add_argument("--show-fixes", action=argparse.BooleanOptionalAction, default=False,
+                        help="after fixing, list the fixes applied per file and rule")
+    fixing.add_argument("--exit-non-zero-on-fix", action="store_true",
+                        help="exit 1 when a fix was applied, even if no finding remains")
+    rules = parser.add_argument_group("rule selection (codes, prefixes or rule names; comma-separated, repeatable)")
+    for flag, what in (("--select", "only these rules"), ("--ignore", "skip these rules"),
+                       ("--extend-select", "add these rules"),
+                       ("--fixable", "only these rules' fixes are applied (default: ALL)"),
+                       ("--unfixable", "never apply these rules' fixes"),
+                       ("--extend-fixable", "add to the fixable rules"),
+                       ("--extend-safe-fixes", "treat these rules' unsafe fixes as safe"),
+                       ("--extend-unsafe-fixes", "treat these rules' safe fixes as unsafe")):
+        rules.add_argument(flag, type=_codes, action=_Extend, metavar="CODES", help=what)
+    files = parser.add_argument_group("files")
+    files.add_argument("--exclude", type=_codes, action=_Extend, metavar="PATTERNS",
+                       help="gitignore-style patterns to skip, in place of the configuration's `exclude`")
+    files.add_argument("--extend-exclude", type=_codes, action=_Extend, metavar="PATTERNS",
+                       help="more patterns to skip")
+    files.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+                       help="apply the excludes to files named on the command line too (as pre-commit passes them)")
+    files.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES",
+                       help="ignore CODES in files matching PATTERN, in place of the configuration's")
+    files.add_argument("--extend-per-file-ignores", action="append", metavar="PATTERN:CODES",
+                       help="more PATTERN:CODES to ignore")
+    files.add_argument("--config", type=Path, help="use this config file instead of the nearest one")
+    files.add_argument("--no-cache", action="store_true", help="do not read or write .losslint_cache/")
+    files.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
+    files.add_argument("--stdin-filename", metavar="PATH",
+                       help="read the code from stdin, as the file PATH (for configuration and output)")
+    suppress = parser.add_argument_group("noqa")
+    suppress.add_argument("--add-noqa", action="store_true",
+                          help="add `# noqa: CODE` to every line with a finding; remove unused noqa codes")
+    suppress.add_argument("--ignore-noqa", action="store_true", help="report findings that `# noqa` suppresses")
+    output = parser.add_argument_group("output")
+    output.add_argument("--output-format", "--format", dest="output_format", default="concise",
+                        choices=[*reporters.FORMATS, *reporters.ALIASES], metavar="FORMAT",
+                        help=f"one of {', '.join(reporters.FORMATS)} (default: concise)")
+    output.add_argument("-o", "--output-file", type=Path, metavar="FILE", help="write the report to FILE")
+    output.add_argument("--statistics", action="store_true", help="count findings per rule")
+    output.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    output.add_argument("--show-settings", action="store_true",
+                        help="print the settings that apply to the first file, and exit")
+    output.add_argument("--show-files", action="store_true", help="print the files that would be linted, and exit")
     parser.add_argument("--version", action="version", version=f"losslint {__version__}")
     return parser
 
@@ -57,14 +102,14 @@ def _print_rules(out) -> int:
     return EXIT_CLEAN
 
 
-def _print_rule(code: str, out, err) -> int:
+def _print_rule(value: str, out, err) -> int:
     from losslint.docs import render_rule
     from losslint.rulespec import load_specs
 
-    code = code.upper()
+    code = rule_code(value)
     specs = load_specs()
     if code not in specs:
-        err.write(f"losslint: unknown rule code {code!r} (see `losslint rules`)\n")
+        err.write(f"losslint: unknown rule code or name {value!r} (see `losslint rules`)\n")
         return EXIT_ERROR
     out.write(render_rule(specs[code]))
     return EXIT_CLEAN
@@ -85,11 +130,20 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = stdin or sys.stdin
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        return _main(argv, stdin, out, err)
+    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_ERROR
+
+
+def _main(argv: list[str], stdin, out, err) -> int:
     if argv[:1] == ["rules"]:
         return _print_rules(out)
     if argv[:1] == ["rule"]:
         if len(argv) != 2:
-            err.write("usage: losslint rule CODE\n")
+            err.write("usage: losslint rule CODE|NAME\n")
             return EXIT_ERROR
         return _print_rule(argv[1], out, err)
     if argv[:1] == ["clean"]:
@@ -106,51 +160,93 @@ def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) ->
         args = _parser().parse_args(argv)
     except SystemExit as exit:
         return EXIT_CLEAN if exit.code == 0 else EXIT_ERROR
+    report = None
     try:
-        return _run(args, stdin, out, err)
+        if args.output_file is not None:
+            try:
+                report = open(args.output_file, "w", encoding="utf-8")
+            except OSError as error:
+                raise ConfigError(f"--output-file {args.output_file}: {error.strerror or error}") from None
+        return _run(args, stdin, report or out, err)
     except ConfigError as error:
         err.write(f"losslint: error: {error}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_ERROR
-    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
-        if out is sys.stdout:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return EXIT_ERROR
+    finally:
+        if report is not None:
+            report.close()
+
+
+def command_line_overrides(args) -> dict:
+    """The command line's settings, in the configuration's terms (see ``Config.with_overrides``)."""
+    def selectors(name: str, flag: str):
+        values = getattr(args, name)
+        return validate_selectors(values, flag) if values is not None else None
+
+    def per_file(values, flag: str):
+        return tuple(per_file_entry(v, flag, Path.cwd()) for v in values) if values is not None else None
+    names = ("select", "ignore", "extend_select", "fixable", "unfixable", "extend_fixable",
+             "extend_safe_fixes", "extend_unsafe_fixes")
+    overrides = {name: selectors(name, "--" + name.replace("_", "-")) for name in names}
+    overrides["exclude"] = tuple((Path.cwd(), p) for p in args.exclude) if args.exclude is not None else None
+    overrides["extend_exclude"] = (tuple((Path.cwd(), p) for p in args.extend_exclude)
+                                   if args.extend_exclude is not None else None)
+    overrides["per_file_ignores"] = per_file(args.per_file_ignores, "--per-file-ignores")
+    overrides["extend_per_file_ignores"] = per_file(args.extend_per_file_ignores, "--extend-per-file-ignores")
+    overrides["force_exclude"] = args.force_exclude
+    return overrides
 
 
 def _run(args, stdin, out, err) -> int:
     nearest.cache_clear()  # configuration is read afresh by every run (main() may be called repeatedly)
-    overrides = dict(select=validate_selectors(args.select, "--select") if args.select is not None else None,
-                     ignore=validate_selectors(args.ignore, "--ignore"),
-                     extend_select=validate_selectors(args.extend_select, "--extend-select"))
-    explicit = load(args.config) if args.config else None
+    overrides = command_line_overrides(args)
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such config file")
+    explicit = load(args.config) if args.config else None
 
     def config_for(path: Path) -> Config:
         base = explicit or nearest(path.resolve().parent)
         return base.with_overrides(**overrides)
 
-    mode = "diff" if args.diff else "fix" if args.fix else "lint"
-    with_edits = args.format in ("json", "sarif")
+    def settings_for(path: Path):
+        return config_for(path).settings_for(path, respect_noqa=not args.ignore_noqa)
+
+    fix_only = args.fix_only
+    mode = "diff" if args.diff else "noqa" if args.add_noqa else "fix" if args.fix or fix_only else "lint"
+    output_format = reporters.ALIASES.get(args.output_format, args.output_format)
+    with_edits = output_format in reporters.WITH_EDITS
+    from_stdin = args.stdin_filename is not None or args.paths == ["-"]
     paths = args.paths or ["."]
+    if from_stdin and args.add_noqa:
+        raise ConfigError("--add-noqa writes files: it does not read stdin")
+    if args.show_settings:
+        first = Path(args.stdin_filename) if from_stdin and args.stdin_filename else next(
+            iter(iter_python_files([Path(p) for p in paths if p != "-"], lambda p: False)), Path(paths[0]))
+        out.write("\n".join(describe(config_for(first), first)) + "\n")
+        return EXIT_CLEAN
     results = []
-    if paths == ["-"]:
+    if from_stdin:
+        for path in paths:
+            if path not in ("-", "."):
+                err.write(f"losslint: warning: ignoring {path}: reading stdin (--stdin-filename)\n")
         display = args.stdin_filename or "-"
-        settings = config_for(Path(display)).settings_for(Path(display))
+        config = config_for(Path(display))
         source = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-        job = Job(display, display, settings, "diff" if mode != "lint" else "lint", args.unsafe_fixes, with_edits)
+        if args.show_files:
+            out.write(f"{display}\n")
+            return EXIT_CLEAN
+        excluded = display != "-" and config.force_exclude and config.is_excluded(Path(display))
+        if excluded:  # pre-commit and editors pass excluded files too: leave them as they are
+            if mode == "fix":
+                _write_bytes(out, source)
+            return EXIT_CLEAN
+        job = Job(display, display, settings_for(Path(display)), "diff" if mode != "lint" else "lint",
+                  args.unsafe_fixes, with_edits)
         result = run_source(source, job)
         results.append((result, source))
         if mode == "fix":  # the fixed code goes to stdout, the findings to stderr
-            fixed = result.fixed if result.fixed is not None else source
-            if hasattr(out, "buffer"):
-                out.flush()
-                out.buffer.write(fixed)
-                out.buffer.flush()
-            else:
-                out.write(fixed.decode("utf-8", "replace"))
+            _write_bytes(out, result.fixed if result.fixed is not None else source)
             out = err
     else:
         missing = [p for p in paths if not Path(p).exists()]
@@ -158,33 +254,37 @@ def _run(args, stdin, out, err) -> int:
             err.write(f"losslint: error: {path}: no such file or folder\n")
         if missing:
             return EXIT_ERROR
-        files = list(iter_python_files([Path(p) for p in paths], _excluded_by_config(config_for),
-                                       respect_gitignore=not args.no_respect_gitignore))
-        jobs = [Job(str(f), str(f), config_for(f).settings_for(f), mode, args.unsafe_fixes, with_edits)
-                for f in files]
+        force = args.force_exclude if args.force_exclude is not None else any(
+            config_for(Path(p)).force_exclude for p in paths)
+        files = list(iter_python_files([Path(p) for p in paths], lambda path: config_for(path).is_excluded(path),
+                                       respect_gitignore=not args.no_respect_gitignore, force_exclude=force))
+        if args.show_files:
+            out.write("".join(f"{f}\n" for f in sorted(files)))
+            return EXIT_CLEAN
+        jobs = [Job(str(f), str(f), settings_for(f), mode, args.unsafe_fixes, with_edits) for f in files]
         cache = None
         if mode == "lint" and not args.no_cache:
             from losslint.cache import Cache
 
             cache = Cache(Path.cwd())
         results = run_jobs(jobs, cache=cache)
-    return _report(args, results, mode, out)
+    return _report(args, results, mode, output_format, out)
 
 
-def _excluded_by_config(config_for):
-    cache = {}
-
-    def excluded(path: Path) -> bool:
-        config = config_for(path)
-        if config.source not in cache:
-            cache[config.source] = exclusion(config.exclude, config.root)
-        return cache[config.source](path)
-    return excluded
+def _write_bytes(out, data: bytes) -> None:
+    if hasattr(out, "buffer"):
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
+    else:
+        out.write(data.decode("utf-8", "replace"))
 
 
-def _report(args, results, mode: str, out) -> int:
+def _report(args, results, mode: str, output_format: str, out) -> int:
     diagnostics = sorted((d for result, _ in results for d in result.diagnostics), key=lambda d: d.sort_key())
     errors = any(result.error for result, _ in results)
+    sources = reporters.Sources({result.filename: source for result, source in results})
+    colour = reporters.Colour(reporters.wants_colour(out) and args.output_file is None)
     if mode == "diff":
         changed = False
         for result, source in results:
@@ -203,26 +303,48 @@ def _report(args, results, mode: str, out) -> int:
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_CLEAN
-    fixed = sum(result.fixes_applied for result, _ in results)
-    if args.format == "json":
-        out.write(reporters.to_json(diagnostics) + "\n")
-    elif args.format == "sarif":
-        out.write(reporters.to_sarif(diagnostics) + "\n")
-    elif args.format == "github":
-        if diagnostics:
-            out.write(reporters.to_github(diagnostics) + "\n")
-    else:
+    if mode == "noqa":
+        added = sum(result.noqa_added for result, _ in results)
+        removed = sum(result.fixes_applied for result, _ in results)
         for d in diagnostics:
-            out.write(reporters.text_line(d, args.unsafe_fixes) + "\n")
-        if args.statistics and diagnostics:
-            out.write("\n".join(reporters.statistics(diagnostics, args.unsafe_fixes)) + "\n")
+            if d.code == SYNTAX_ERROR:
+                out.write(reporters.text_line(d, args.unsafe_fixes) + "\n")
+        if not args.quiet:
+            line = f"Added {added} noqa directive{'s' if added != 1 else ''}."
+            if removed:
+                line += f" Removed {removed} unused one{'s' if removed != 1 else ''}."
+            out.write(line + "\n")
+        return EXIT_ERROR if errors else EXIT_CLEAN
+    fixed = sum(result.fixes_applied for result, _ in results)
+    shown = [d for d in diagnostics if d.code == SYNTAX_ERROR] if args.fix_only else diagnostics
+    if output_format in ("concise", "full"):
+        out.write(reporters.render(output_format, shown, sources, args.unsafe_fixes, colour))
+        if args.statistics and shown:
+            out.write("\n".join(reporters.statistics(shown, args.unsafe_fixes)) + "\n")
         if not args.quiet:
             if fixed:
                 out.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
-            out.write(reporters.summary(diagnostics, args.unsafe_fixes) + "\n" if diagnostics
-                      else "All checks passed!\n")
+                if args.show_fixes:
+                    out.write(_fixes_applied(results))
+            if not args.fix_only:
+                out.write(reporters.summary(shown, args.unsafe_fixes) + "\n" if shown else "All checks passed!\n")
+    else:
+        out.write(reporters.render(output_format, shown, sources))
     if errors:
         return EXIT_ERROR
-    if diagnostics and not args.exit_zero:
+    if args.exit_non_zero_on_fix and fixed:
+        return EXIT_FINDINGS
+    if shown and not args.exit_zero and not args.fix_only:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fixes_applied(results) -> str:
+    """``--show-fixes``: per file, how many findings of each rule were fixed."""
+    lines = []
+    for result, _ in sorted(results, key=lambda item: item[0].filename):
+        if result.fixed_codes:
+            lines.append(f"- {result.filename}:")
+            for code, count in sorted(result.fixed_codes.items()):
+                lines.append(f"    {count} × {code} ({all_rules()[code].name})")
+    return "".join(line + "\n" for line in lines)

@@ -78,6 +78,9 @@ class Diagnostic:
     end_location: Location
     fix: FixSummary | None = None
     cell: int | None = None
+    # The row whose ``# noqa`` suppresses this finding (``location.row``, or the row that ends a
+    # backslash continuation or a string spanning lines); counted like ``location``.
+    noqa_row: int | None = None
 
     def sort_key(self):
         return (self.filename, self.cell or 0, self.location.row, self.location.column, self.code)

@@ -47,14 +47,24 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
 
 
 def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool],
-                      respect_gitignore: bool = True) -> Iterator[Path]:
-    """Files named on the command line are always yielded; folders are walked."""
+                      respect_gitignore: bool = True, force_exclude: bool = False) -> Iterator[Path]:
+    """Files named on the command line are yielded (unless ``force_exclude`` and excluded);
+    folders are walked. A file reached twice (named twice, or named and inside a named folder)
+    is yielded once."""
+    seen: set[Path] = set()
     for root in paths:
-        if not root.is_dir():
-            yield root
+        if force_exclude and excluded(root):
             continue
-        specs = _ancestor_ignores(root) if respect_gitignore else []
-        yield from _walk(root, specs, excluded, respect_gitignore)
+        if not root.is_dir():
+            found = [root]
+        else:
+            specs = _ancestor_ignores(root) if respect_gitignore else []
+            found = _walk(root, specs, excluded, respect_gitignore)
+        for path in found:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield path
 
 
 def _walk(folder: Path, specs, excluded, respect_gitignore: bool = True) -> Iterator[Path]:

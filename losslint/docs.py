@@ -10,7 +10,8 @@ from losslint.rulespec import Spec, load_specs
 FRAMEWORK_TITLES = {"torch": "PyTorch", "tf": "TensorFlow", "keras": "Keras"}
 WHERE = {"loss": "Runs inside loss code only (see *Loss scopes* in docs/usage.md).",
          "anywhere": "Runs inside loss code by default; listed in `everywhere` in the configuration, it runs in "
-                     "every file that uses an ML framework."}
+                     "every file that uses an ML framework.",
+         "file": "Reported by the engine from the file's text (its syntax, its comments), in every file it reads."}
 
 
 def where_it_runs(spec: Spec, rule) -> str:
@@ -115,6 +116,73 @@ def with_mkdocs_nav(config: str) -> str:
     return config[:start] + mkdocs_nav() + config[config.index(MKDOCS_END):]
 
 
+# -- statements in the prose pages that are generated, so they cannot drift --------------------------
+WHERE_START, WHERE_END = "<!-- where:start -->\n", "<!-- where:end -->\n"
+SAMPLE_START, SAMPLE_END = "<!-- sample:start -->\n", "<!-- sample:end -->\n"
+WHERE_TEXT = {"loss": "in loss code only", "anywhere": "in every file that uses an ML framework",
+              "file": "on every file's text (its syntax, its `# noqa` comments)"}
+
+
+def _ranges(codes: list[str], all_codes: list[str]) -> str:
+    """``LL201–LL207, LL211`` for codes that are neighbours in the list of every code."""
+    position = {code: i for i, code in enumerate(all_codes)}
+    runs: list[list[str]] = []
+    for code in codes:
+        if runs and position[code] == position[runs[-1][-1]] + 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    return ", ".join(", ".join(run) if len(run) < 3 else f"{run[0]}\u2013{run[-1]}" for run in runs)
+
+
+def where_rules_run() -> str:
+    """Where each rule runs, from the specs' ``runs_in``."""
+    specs = load_specs()
+    codes = list(specs)
+    parts = []
+    for place, text in WHERE_TEXT.items():
+        group = [code for code in codes if specs[code].runs_in == place]
+        if group:
+            parts.append(f"{text}: {_ranges(group, codes)}")
+    return (f"losslint has {len(codes)} rules. As their specs say, they run " + "; ".join(parts) + ".\n")
+
+
+def sample_output(root: Path | None = None) -> str:
+    """``losslint examples/`` as it prints today, from the repository root."""
+    import io
+    import os
+
+    from losslint.cli import main
+
+    root = root or Path(__file__).resolve().parent.parent
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        main(["--no-cache", "examples/"], stdout=out, stderr=err)
+    finally:
+        os.chdir(old)
+    return "```\n$ losslint examples/\n" + out.getvalue() + "```\n"
+
+
+def _between(text: str, start: str, end: str, body: str) -> str:
+    if start not in text:
+        return text
+    head = text.index(start) + len(start)
+    return text[:head] + body + text[text.index(end, head):]
+
+
+def with_generated_statements(text: str) -> str:
+    """A prose page with its generated statements (where rules run, the sample output) current."""
+    text = _between(text, WHERE_START, WHERE_END, where_rules_run())
+    if SAMPLE_START in text:
+        text = _between(text, SAMPLE_START, SAMPLE_END, sample_output())
+    return text
+
+
+PROSE = ("README.md", "docs/usage.md", "docs/index.md")
+
+
 if __name__ == "__main__":
     root = Path(__file__).resolve().parent.parent
     for path in write_pages(root / "docs" / "rules"):
@@ -124,6 +192,12 @@ if __name__ == "__main__":
     if with_readme_table(text) != text:
         readme.write_text(with_readme_table(text), encoding="utf-8")
         print(f"wrote {readme}")
+    for name in PROSE:
+        page = root / name
+        text = page.read_text(encoding="utf-8")
+        if with_generated_statements(text) != text:
+            page.write_text(with_generated_statements(text), encoding="utf-8")
+            print(f"wrote {page}")
     mkdocs = root / "mkdocs.yml"
     text = mkdocs.read_text(encoding="utf-8")
     if with_mkdocs_nav(text) != text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -17,8 +18,8 @@ from losslint.core.reduce import reduce_source
 from losslint.core.walk import children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.rules import all_rules
-from losslint.rules.base import LOSS, Rule
-from losslint.suppression import Suppressions
+from losslint.rules.base import FILE, LOSS, Rule
+from losslint.suppression import Suppressions, physical_lines, without_codes
 
 # A file that names no ML framework is skipped before parsing.
 FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
@@ -30,6 +31,7 @@ LOSS_TEXT = re.compile(rb"(?i:loss|cost|criterion|objective|nll|xent|entropy|div
 BOM = b"\xef\xbb\xbf"
 MAX_FIX_PASSES = 10
 SYNTAX_ERROR = "LL000"
+UNUSED_NOQA = "LL901"
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,23 @@ class Settings:
     options: tuple[tuple[str, object], ...] = ()
     # Rules whose spec allows it that also run outside loss code (by default every rule runs in loss code only).
     everywhere: frozenset[str] = frozenset()
+    # Codes whose fixes are neither offered nor applied (``unfixable``, or outside ``fixable``).
+    unfixable: frozenset[str] = frozenset()
+    # The fix applicability the configuration sets in place of a rule's own
+    # (``extend-safe-fixes``, ``extend-unsafe-fixes``), as (code, applicability) pairs.
+    applicability: tuple[tuple[str, Applicability], ...] = ()
+    respect_noqa: bool = True  # False for ``--ignore-noqa``
 
     def rules(self) -> list[type[Rule]]:
-        return [rule for code, rule in all_rules().items() if code in self.codes]
+        """The enabled rules that walk the code (LL000 and LL901 are the engine's own)."""
+        return [rule for code, rule in all_rules().items() if code in self.codes and rule.runs_in != FILE]
+
+    def fix_applicability(self, code: str, declared: Applicability) -> Applicability | None:
+        """How a fix of ``code`` counts here: as declared, as the configuration sets it, or None
+        (not offered) for an unfixable code."""
+        if code in self.unfixable:
+            return None
+        return dict(self.applicability).get(code, declared)
 
 
 @dataclass
@@ -58,6 +74,8 @@ class FileResult:
     error: str | None = None  # the file could not be analyzed (read or syntax error)
     fixed: bytes | None = None  # the new content, when fixing changed it
     fixes_applied: int = 0
+    fixed_codes: dict[str, int] = field(default_factory=dict)  # fixes applied, per code
+    noqa_added: int = 0  # ``--add-noqa``: the lines that got a noqa comment
     cacheable: bool = True  # False when other files (sibling modules' constants) shaped the result
 
 
@@ -237,21 +255,57 @@ def _statement_positions(reports: list[Report], module: cst.Module, source: byte
 
 
 def _diagnostics(located, module: cst.Module, filename: str, suppressions: Suppressions,
-                 with_edits: bool, fix_level: set[Applicability]) -> list[Diagnostic]:
+                 with_edits: bool, settings: Settings) -> list[Diagnostic]:
     out = []
     for report, start, end in located:
-        if suppressions.is_suppressed(report.code, start.row):
+        if settings.respect_noqa and suppressions.is_suppressed(report.code, start.row):
             continue
         fix = None
-        if report.fix is not None:
+        applicability = report.fix and settings.fix_applicability(report.code, report.fix.applicability)
+        if applicability is not None:
             edits: tuple[Edit, ...] = ()
             if with_edits:
                 single = len(report.fix.replacements) == 1 and report.fix.replacements[0][0] is report.node
                 edits = ((Edit(module.code_for_node(report.fix.replacements[0][1]), start, end),)
                          if single and not report.fix.imports else _edits_by_diff(module, report))
-            fix = FixSummary(report.fix.applicability, report.fix.title, edits)
-        out.append(Diagnostic(report.code, report.message, filename, start, end, fix))
+            fix = FixSummary(applicability, report.fix.title, edits)
+        out.append(Diagnostic(report.code, report.message, filename, start, end, fix,
+                              noqa_row=suppressions.noqa_row(start.row)))
     return sorted(out, key=Diagnostic.sort_key)
+
+
+def _unused_noqa(suppressions: Suppressions, filename: str, settings: Settings) -> list[Diagnostic]:
+    """LL901: the codes of this tool in ``# noqa:`` comments that suppressed nothing. A code is
+    judged only when every rule it names ran on this file (a code outside the selection may be
+    used by a fuller run); a code that names no rule at all is unknown, and so unused."""
+    if UNUSED_NOQA not in settings.codes or not settings.respect_noqa:
+        return []
+    rules = all_rules()
+
+    def judged(code: str) -> bool:
+        covered = [c for c in rules if c.startswith(code)]
+        return not covered or all(c in settings.codes for c in covered)
+    out = []
+    for directive, codes in suppressions.unused(judged):
+        if any(UNUSED_NOQA.startswith(c) for c in directive.codes):
+            continue  # ``# noqa: ..., LL901`` asks not to judge this comment
+        row = directive.row
+        if suppressions.is_suppressed(UNUSED_NOQA, row):
+            continue
+        unknown = [c for c in codes if not any(r.startswith(c) for r in rules)]
+        parts = [f"{label}: {', '.join(f'`{c}`' for c in group)}" for label, group in
+                 (("unused", [c for c in codes if c not in unknown]), ("unknown", unknown)) if group]
+        fix = None
+        applicability = settings.fix_applicability(UNUSED_NOQA, Applicability.SAFE)
+        if applicability is not None:
+            start, end, content = without_codes(suppressions.lines[row - 1], directive, codes)
+            title = ("Remove unused `noqa` directive" if len(codes) == len(directive.codes)
+                     else f"Remove {', '.join(f'`{c}`' for c in codes)} from the `noqa` directive")
+            fix = FixSummary(applicability, title, (Edit(content, Location(row, start + 1), Location(row, end + 1)),))
+        out.append(Diagnostic(UNUSED_NOQA, f"unused `noqa` directive ({'; '.join(parts)})", filename,
+                              Location(row, directive.start + 1), Location(row, directive.end + 1), fix,
+                              noqa_row=row))
+    return out
 
 
 def _edits_by_diff(module: cst.Module, report: Report) -> tuple[Edit, ...]:
@@ -266,13 +320,26 @@ def _edits_by_diff(module: cst.Module, report: Report) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
+def _text(body: bytes) -> str:
+    return body.decode("utf-8", errors="replace")
+
+
 def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bool = False) -> FileResult:
     """Findings for one file's content. Raises nothing for bad input: errors become LL000."""
     result = FileResult(filename)
     rules = _wanted_rules(source, settings)
-    if not rules:
-        return result
     body = source[len(BOM):] if source.startswith(BOM) else source
+    if not rules and SYNTAX_ERROR in settings.codes and not settings.rules() and FRAMEWORK_TEXT.search(source):
+        try:  # ``--select LL000``: the files that do not parse, and nothing else
+            _parse(body, filename)
+        except LintError as error:
+            result.error = error.diagnostic.message
+            result.diagnostics.append(error.diagnostic)
+            return result
+    if not rules:
+        if UNUSED_NOQA in settings.codes and b"noqa" in body.lower():  # no rule reads it: every code is unused
+            result.diagnostics = _unused_noqa(Suppressions(_text(body)), filename, settings)
+        return result
     # JSON/SARIF edits are computed from the module's code: they need the whole file.
     parsed = body if with_edits else _reduced(body, rules, settings)
     try:
@@ -283,8 +350,11 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         return result
     text = body.decode(module.encoding, errors="replace")
     reports = analyze_module(module, text, rules, settings, filename, result)
-    result.diagnostics = _diagnostics(_located(reports, module, parsed), module, filename, Suppressions(text),
-                                      with_edits, set(Applicability))
+    suppressions = Suppressions(text)
+    result.diagnostics = _diagnostics(_located(reports, module, parsed), module, filename, suppressions,
+                                      with_edits, settings)
+    result.diagnostics = sorted(result.diagnostics + _unused_noqa(suppressions, filename, settings),
+                                key=Diagnostic.sort_key)
     return result
 
 
@@ -323,15 +393,14 @@ def _non_overlapping(located) -> list[Report]:
 def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = False,
                with_edits: bool = False) -> FileResult:
     """Apply fixes until none is left (bounded), then lint the result. Keeps BOM, encoding and
-    line endings; a pass whose output does not parse is dropped."""
+    line endings; a pass whose output does not parse is dropped. Unused noqa codes (LL901) are
+    removed last: comments do not change what the code means."""
     levels = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
     rules = _wanted_rules(source, settings)
-    if not rules:
-        return FileResult(filename)
     bom = BOM if source.startswith(BOM) else b""
     current = source[len(bom):]
-    applied = 0
-    for _ in range(MAX_FIX_PASSES):
+    applied: Counter[str] = Counter()
+    for _ in range(MAX_FIX_PASSES if rules else 0):
         try:
             module = _parse(current, filename)
         except LintError:
@@ -339,8 +408,8 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
         text = current.decode(module.encoding, errors="replace")
         suppressions = Suppressions(text)
         located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module, current)
-                   if r.fix is not None and r.fix.applicability in levels
-                   and not suppressions.is_suppressed(r.code, s.row)]
+                   if r.fix is not None and settings.fix_applicability(r.code, r.fix.applicability) in levels
+                   and not (settings.respect_noqa and suppressions.is_suppressed(r.code, s.row))]
         if not located:
             break
         chosen = _non_overlapping(located)
@@ -354,12 +423,72 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
         if new_bytes == current:
             break
         current = new_bytes
-        applied += len(chosen)
+        applied.update(report.code for report in chosen)
         rules = _wanted_rules(current, settings)
         if not rules:
             break
     result = lint_source(bom + current, filename, settings, with_edits)
-    result.fixes_applied = applied
+    removals = [d for d in result.diagnostics
+                if d.code == UNUSED_NOQA and d.fix is not None and d.fix.applicability in levels]
+    try:
+        if removals:
+            current = apply_line_edits(current, [edit for d in removals for edit in d.fix.edits])
+            applied[UNUSED_NOQA] += len(removals)
+            result.diagnostics = [d for d in result.diagnostics if d not in removals]
+    except UnicodeDecodeError:
+        pass  # a file in another encoding keeps its comments
+    result.fixes_applied = sum(applied.values())
+    result.fixed_codes = dict(applied)
     if bom + current != source:
         result.fixed = bom + current
+    return result
+
+
+def apply_line_edits(source: bytes, edits) -> bytes:
+    """``source`` with edits that each stay on one line (columns in characters), keeping the line
+    endings; edits on the same line are applied right to left."""
+    lines = physical_lines(source.decode("utf-8"))  # raises for other encodings: callers keep the file
+    for edit in sorted(edits, key=lambda e: (e.location.row, e.location.column), reverse=True):
+        line = lines[edit.location.row - 1]
+        body = line.rstrip("\r\n")
+        body = body[:edit.location.column - 1] + edit.content + body[edit.end_location.column - 1:]
+        lines[edit.location.row - 1] = body + line[len(line.rstrip("\r\n")):]
+    return "".join(lines).encode("utf-8")
+
+
+# -- noqa comments for the findings of today -------------------------------------------------------
+def add_noqa(source: bytes, filename: str, settings: Settings) -> FileResult:
+    """``--add-noqa``: a ``# noqa: CODE`` on the ``noqa_row`` of every finding, merged into a noqa
+    comment already there. An unused noqa code (LL901) is removed instead: a suppression of
+    nothing needs no suppression of its own."""
+    result = lint_source(source, filename, settings)
+    if result.error is not None:
+        return result
+    bom = BOM if source.startswith(BOM) else b""
+    body = source[len(bom):]
+    wanted: dict[int, list[str]] = {}
+    removals = []
+    for d in result.diagnostics:
+        if d.code == UNUSED_NOQA and d.fix is not None:
+            removals.extend(d.fix.edits)
+        elif d.code != SYNTAX_ERROR:
+            codes = wanted.setdefault(d.noqa_row or d.location.row, [])
+            if d.code not in codes:
+                codes.append(d.code)
+    if not wanted and not removals:
+        return result
+    try:
+        body = apply_line_edits(body, removals)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return result  # columns of another encoding: the file is left as it is
+    suppressions = Suppressions(text)
+    lines = physical_lines(text)
+    for row, codes in wanted.items():
+        line = lines[row - 1]
+        ending = line[len(line.rstrip("\r\n")):]
+        lines[row - 1] = suppressions.with_codes(row, sorted(codes)) + ending
+    result.fixed = bom + "".join(lines).encode("utf-8")
+    result.noqa_added = len(wanted)
+    result.fixes_applied = len(removals)
     return result

@@ -116,8 +116,12 @@ class Notebook:
             # (``--fix`` applies it), its edits are not listed.
             fix = FixSummary(fix.applicability, fix.message,
                              edits if all(e is not None for e in edits) else ())
+        noqa_row = diagnostic.noqa_row
+        if noqa_row is not None:
+            noqa_cell, noqa_row = self.position(noqa_row)
+            noqa_row = noqa_row if noqa_cell == cell else row
         return replace(diagnostic, location=Location(row, diagnostic.location.column), end_location=end,
-                       cell=cell, fix=fix)
+                       cell=cell, fix=fix, noqa_row=noqa_row)
 
     def _locate_edit(self, edit: Edit) -> Edit | None:
         cell, row = self.position(edit.location.row)
@@ -127,6 +131,27 @@ class Notebook:
         end_row = row + (edit.end_location.row - edit.location.row)
         return Edit(edit.content, Location(row, edit.location.column), Location(end_row, edit.end_location.column),
                     cell=cell)
+
+    def file_line(self, cell: int, row: int) -> int:
+        """The line of the notebook file that stores row ``row`` of cell ``cell`` (counted from 1
+        over every cell): where formats that know no cells (annotations, code quality reports)
+        can point. A source stored as one string is one line of the file."""
+        try:
+            start, end = _value_span(self.text, ["cells", cell - 1, "source"])
+        except (NotebookError, IndexError, ValueError):
+            return 1
+        pos = start
+        if self.text[start] == "[":
+            pos = _WHITESPACE.match(self.text, start + 1).end()
+            for _ in range(row - 1):
+                if self.text[pos] == "]":
+                    break
+                _, after = _DECODER.raw_decode(self.text, pos)
+                after = _WHITESPACE.match(self.text, after).end()
+                if self.text[after] != ",":
+                    break
+                pos = _WHITESPACE.match(self.text, after + 1).end()
+        return self.text.count("\n", 0, pos) + 1
 
     # -- writing fixes back ------------------------------------------------------------------------
     def cell_sources(self, fixed_source: str) -> dict[int, str]:

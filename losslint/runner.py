@@ -11,7 +11,7 @@ from pathlib import Path
 from losslint.diagnostics import Diagnostic, Location
 from losslint.cache import key as cache_key
 from losslint.notebook import Notebook, NotebookError
-from losslint.engine import SYNTAX_ERROR, FileResult, RuleError, Settings, fix_source, lint_source
+from losslint.engine import SYNTAX_ERROR, FileResult, RuleError, Settings, add_noqa, fix_source, lint_source
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -22,7 +22,7 @@ class Job:
     path: str
     display: str
     settings: Settings
-    mode: str  # "lint", "fix" (write), "diff" (fix without writing)
+    mode: str  # "lint", "fix" (write), "diff" (fix without writing), "noqa" (``--add-noqa``, write)
     unsafe: bool = False
     with_edits: bool = False
 
@@ -34,6 +34,10 @@ def read_error(display: str, message: str) -> FileResult:
 
 
 def run_source(source: bytes, job: Job) -> FileResult:
+    return _selected(_run_source(source, job), job.settings)
+
+
+def _run_source(source: bytes, job: Job) -> FileResult:
     if b"\x00" in source:
         return read_error(job.display, "not a text file (contains NUL bytes): skipped")
     try:
@@ -48,9 +52,19 @@ def run_source(source: bytes, job: Job) -> FileResult:
         return read_error(job.display, f"internal error: {type(error).__name__}: {error}")
 
 
+def _selected(result: FileResult, settings: Settings) -> FileResult:
+    """LL000 is a code like the others: ignored, a file that cannot be analyzed is skipped quietly."""
+    if SYNTAX_ERROR not in settings.codes and (result.error or any(d.code == SYNTAX_ERROR for d in result.diagnostics)):
+        result.diagnostics = [d for d in result.diagnostics if d.code != SYNTAX_ERROR]
+        result.error = None
+    return result
+
+
 def _run_python(source: bytes, job: Job) -> FileResult:
     if job.mode == "lint":
         return lint_source(source, job.display, job.settings, job.with_edits)
+    if job.mode == "noqa":
+        return add_noqa(source, job.display, job.settings)
     return fix_source(source, job.display, job.settings, job.unsafe, job.with_edits)
 
 
@@ -79,9 +93,9 @@ def run_job(job: Job) -> tuple[FileResult, bytes | None]:
     try:
         source = Path(job.path).read_bytes()
     except OSError as error:
-        return read_error(job.display, f"cannot read file: {error.strerror or error}"), None
+        return _selected(read_error(job.display, f"cannot read file: {error.strerror or error}"), job.settings), None
     result = run_source(source, job)
-    if job.mode == "fix" and result.fixed is not None:
+    if job.mode in ("fix", "noqa") and result.fixed is not None:
         try:
             write_atomically(Path(job.path), result.fixed)
         except OSError as error:

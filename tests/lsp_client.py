@@ -17,6 +17,8 @@ class LspClient:
         self.messages: queue.Queue = queue.Queue()
         self.transcript: list[tuple[str, dict]] = []
         self.next_id = 0
+        # Answers to the server's requests, by method (``workspace/configuration``); others get null.
+        self.answers: dict[str, object] = {}
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -63,7 +65,7 @@ class LspClient:
             message = self.messages.get(timeout=remaining)
             self.transcript.append(("server", message))
             if "method" in message and "id" in message:  # a request from the server: answer it
-                self.send({"id": message["id"], "result": None})
+                self.send({"id": message["id"], "result": self.answers.get(message["method"])})
             if matches(message):
                 return message
 

@@ -87,7 +87,9 @@ def test_suite_coverage():
             positives[code] = positives.get(code, 0) + 1
         for code in re.findall(r"LL\d{3}", fields.get("near", "")) if not expected(path) else ():
             negatives[code] = negatives.get(code, 0) + 1
-    missing = {code for code in all_rules() if positives.get(code, 0) < 2 or negatives.get(code, 0) < 1}
+    # LL000 and LL901 judge the file's text (syntax, noqa comments), not loss code: no bug reports.
+    missing = {code for code, rule in all_rules().items() if rule.runs_in != "file"
+               and (positives.get(code, 0) < 2 or negatives.get(code, 0) < 1)}
     assert len(CASES) >= 80, len(CASES)
     assert not missing, sorted(missing)
     assert {"torch", "tensorflow"} <= frameworks

@@ -103,8 +103,11 @@ def test_json_output_is_shaped_like_ruffs(project):
     items = json.loads(out)
     assert code == 1 and len(items) == 2
     log1p = items[1]
-    assert set(log1p) == {"code", "message", "filename", "location", "end_location", "fix", "url"}
+    assert set(log1p) == {"cell", "code", "message", "filename", "location", "end_location", "fix", "url", "name",
+                          "noqa_row", "severity"}
     assert log1p["location"] == {"row": 6, "column": 46}
+    assert (log1p["cell"], log1p["name"], log1p["noqa_row"]) == (None, "log1p", 6)
+    assert log1p["filename"] == str(project / "bad.py")
     assert log1p["fix"]["applicability"] == "safe"
     assert log1p["fix"]["edits"] == [{"content": "torch.log1p(pred)", "location": {"row": 6, "column": 46},
                                       "end_location": {"row": 6, "column": 65}}]
@@ -239,9 +242,9 @@ def test_pyproject_config(project):
 
 @pytest.mark.parametrize("table, message", [
     ('selekt = ["LL2"]', "unknown key `selekt`"),
-    ('select = ["XX1"]', "unknown rule code or prefix 'XX1'"),
+    ('select = ["XX1"]', "unknown rule code, prefix or name 'XX1'"),
     ('select = "LL201"', "`select` must be a list of strings"),
-    ('per-file-ignores = {"a.py" = ["LL9"]}', "unknown rule code or prefix 'LL9'"),
+    ('per-file-ignores = {"a.py" = ["LL8"]}', "unknown rule code, prefix or name 'LL8'"),
 ])
 def test_bad_config_is_exit_2_naming_key_and_file(project, table, message):
     (project / "pyproject.toml").write_text(f"[tool.losslint]\n{table}\n")

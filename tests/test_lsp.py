@@ -211,3 +211,143 @@ def test_columns_count_utf16_units_and_a_bad_config_is_shown(client, tmp_path):
     shown = client.wait_for(lambda m: m.get("method") == "window/showMessage")
     assert shown["params"]["type"] == 1 and "select" in shown["params"]["message"]
     assert client.diagnostics(uri, version=1) == []
+
+
+# -- notebook documents ------------------------------------------------------------------------------
+def _start_with(folder: Path, options=None, configuration_answer=None) -> LspClient:
+    session = LspClient([sys.executable, "-m", "losslint", "lsp"], cwd=folder)
+    capabilities = {"textDocument": {"publishDiagnostics": {"versionSupport": True}, "codeAction": {
+                        "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "source"]}}}},
+                    "notebookDocument": {"synchronization": {}}}
+    if configuration_answer is not None:
+        capabilities["workspace"] = {"configuration": True}
+        session.answers["workspace/configuration"] = [configuration_answer]
+    params = {"processId": os.getpid(), "rootUri": folder.as_uri(), "capabilities": capabilities}
+    if options is not None:
+        params["initializationOptions"] = options
+    session.capabilities = session.request("initialize", params)["capabilities"]
+    session.notify("initialized", {})
+    return session
+
+
+CELLS = [("markdown", "# Losses"), ("python", "import torch"),
+         ("python", "def kl_loss(p, q):\n    return (p * torch.log(1 + q)).sum()"),
+         ("python", "def bce_loss(p, y):\n    return -(y * torch.log(p)).mean()")]
+
+
+def _open_notebook(session, path: Path, cells=CELLS) -> tuple[str, list[str]]:
+    uri = path.as_uri()
+    cell_uris = [f"vscode-notebook-cell:{path.as_posix()}#C{n}" for n in range(len(cells))]
+    session.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": uri, "notebookType": "jupyter-notebook", "version": 1, "cells": [
+            {"kind": 1 if language == "markdown" else 2, "document": cell_uri}
+            for (language, _), cell_uri in zip(cells, cell_uris)]},
+        "cellTextDocuments": [{"uri": cell_uri, "languageId": language, "version": 1, "text": text}
+                              for (language, text), cell_uri in zip(cells, cell_uris)]})
+    return uri, cell_uris
+
+
+def test_notebook_document_diagnostics_and_a_fix_in_its_cell(tmp_path):
+    session = _start_with(tmp_path)
+    try:
+        assert session.capabilities["notebookDocumentSync"]["notebookSelector"][0]["notebook"] == "jupyter-notebook"
+        uri, cells = _open_notebook(session, tmp_path / "losses.ipynb")
+        by_cell = {n: session.diagnostics(cells[n]) for n in range(4)}
+        assert by_cell[0] == [] and by_cell[1] == []
+        (log1p,) = by_cell[2]
+        assert log1p["code"] == "LL211"
+        assert log1p["range"] == {"start": {"line": 1, "character": 16}, "end": {"line": 1, "character": 32}}
+        assert [d["code"] for d in by_cell[3]] == ["LL201"]
+
+        hover = session.request("textDocument/hover", {"textDocument": {"uri": cells[2]},
+                                                       "position": {"line": 1, "character": 20}})
+        assert hover["contents"]["value"].startswith("**LL211 log1p**")
+        assert session.request("textDocument/hover", {"textDocument": {"uri": cells[2]},
+                                                      "position": {"line": 0, "character": 2}}) is None
+
+        actions = session.request("textDocument/codeAction", {
+            "textDocument": {"uri": cells[2]}, "range": log1p["range"], "context": {"diagnostics": [log1p]}})
+        fix = actions[0]
+        assert fix["title"] == "Use `log1p` (LL211)"
+        assert list(fix["edit"]["changes"]) == [cells[2]], "the fix edits its cell only"
+        fixed = apply_edits(CELLS[2][1], fix["edit"]["changes"][cells[2]])
+        assert fixed == "def kl_loss(p, q):\n    return (p * torch.log1p(q)).sum()"
+        noqa = next(a for a in actions if a["title"].startswith("Suppress"))
+        assert apply_edits(CELLS[2][1], noqa["edit"]["changes"][cells[2]]).endswith(".sum()  # noqa: LL211")
+
+        session.notify("notebookDocument/didChange", {
+            "notebookDocument": {"uri": uri, "version": 2},
+            "change": {"cells": {"textContent": [{"document": {"uri": cells[2], "version": 2},
+                                                  "changes": [{"text": fixed}]}]}}})
+        assert session.diagnostics(cells[2], version=2) == []
+
+        # What is left (LL201) has an unsafe fix only: no "fix all safe problems".
+        assert _fix_all_titles(session, cells[3]) == []
+        session.notify("notebookDocument/didClose", {"notebookDocument": {"uri": uri},
+                                                     "cellTextDocuments": [{"uri": c} for c in cells]})
+        assert session.diagnostics(cells[3]) == []
+    finally:
+        assert session.close() == 0
+
+
+def test_notebook_fix_all_edits_each_changed_cell(tmp_path):
+    session = _start_with(tmp_path)
+    try:
+        cells = [("python", "import torch"), ("python", "a = lambda x: torch.log(1 + x)\nloss_fn = a"),
+                 ("markdown", "text"), ("python", "def loss(x):\n    return torch.log(torch.sigmoid(x)).sum()")]
+        uri, cell_uris = _open_notebook(session, tmp_path / "n.ipynb", cells)
+        assert [d["code"] for d in session.diagnostics(cell_uris[3])] == ["LL213"]
+        (action,) = session.request("textDocument/codeAction", {
+            "textDocument": {"uri": cell_uris[3]}, "range": {"start": {"line": 0, "character": 0},
+                                                             "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+        changes = action["edit"]["changes"]
+        assert set(changes) == {cell_uris[1], cell_uris[3]}
+        assert "torch.log1p(x)" in apply_edits(cells[1][1], changes[cell_uris[1]])
+        assert "logsigmoid" in apply_edits(cells[3][1], changes[cell_uris[3]])
+    finally:
+        assert session.close() == 0
+
+
+# -- settings ----------------------------------------------------------------------------------------
+def _fix_all_titles(session, uri: str) -> list[str]:
+    actions = session.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+    return [a["title"] for a in actions]
+
+
+def test_settings_from_initialization_and_from_a_change(tmp_path):
+    session = _start_with(tmp_path, options={"settings": {"lint": {"ignore": ["LL211"]}, "unsafeFixes": True}})
+    try:
+        uri = _open(session, tmp_path / "loss.py", SOURCE)
+        assert [d["code"] for d in session.diagnostics(uri, version=1)] == ["LL201"]
+        assert _fix_all_titles(session, uri) == ["Fix all problems (1)"]
+        session.notify("workspace/didChangeConfiguration",
+                       {"settings": {"losslint": {"lint.select": ["log1p"], "fixAll": False}}})
+        assert [d["code"] for d in session.diagnostics(uri)] == ["LL211"]
+        assert _fix_all_titles(session, uri) == []
+        (tmp_path / "strict.toml").write_text('select = ["LL201"]\n')
+        session.notify("workspace/didChangeConfiguration", {"settings": {"losslint": {"configuration": "strict.toml"}}})
+        assert [d["code"] for d in session.diagnostics(uri)] == ["LL201"]
+        session.notify("workspace/didChangeConfiguration", {"settings": {"losslint": {"lint": {"select": ["XX1"]}}}})
+        shown = session.wait_for(lambda m: m.get("method") == "window/showMessage")
+        assert "lint.select" in shown["params"]["message"]
+    finally:
+        assert session.close() == 0
+
+
+def test_settings_pulled_from_the_client_and_config_reloaded_on_change(tmp_path):
+    session = _start_with(tmp_path, configuration_answer={"lint": {"ignore": ["LL201"]}})
+    try:
+        uri = _open(session, tmp_path / "loss.py", SOURCE)
+        session.wait_for(lambda m: m.get("method") == "workspace/configuration")
+        found = session.diagnostics(uri)
+        while [d["code"] for d in found] != ["LL211"]:  # the first analysis may predate the answer
+            found = session.diagnostics(uri)
+        (tmp_path / "losslint.toml").write_text('extend-select = ["LL105"]\nignore = ["LL211"]\n')
+        session.notify("workspace/didChangeWatchedFiles", {"changes": [
+            {"uri": (tmp_path / "losslint.toml").as_uri(), "type": 1}]})
+        assert session.diagnostics(uri) == []  # LL201 by the client's settings, LL211 by the new file
+    finally:
+        assert session.close() == 0

@@ -12,6 +12,9 @@ from losslint.diagnostics import Applicability, Fix, Report
 
 LOSS = "loss"  # runs only inside loss scopes
 ANYWHERE = "anywhere"  # runs wherever the file uses an ML framework
+# Reported by the engine from the file's text (its syntax, its comments), not by a walk of the code:
+# such a rule declares its code, name and fix, and has no handlers.
+FILE = "file"
 
 
 class Rule:
