@@ -22,3 +22,5 @@ def squared_error(y_true, y_pred):
 
 model = keras.Sequential([keras.layers.Dense(1)])
 model.compile(optimizer="adam", loss=squared_error)
+msle_model = keras.Sequential([keras.layers.Dense(1)])
+msle_model.compile(optimizer="adam", loss=msle)

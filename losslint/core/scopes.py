@@ -201,8 +201,8 @@ class LossScopes:
             return {method} if method else set()
         if "." in name:
             return set()
-        return {f for f in self.index.functions if f.name == name and isinstance(f.node, cst.FunctionDef)
-                and (f.cls is None or f.parent is not None)}
+        return {f for f in self.index.functions if f.name == name and (f.cls is None or f.parent is not None)
+                and (isinstance(f.node, cst.FunctionDef) or f.parent is None)}  # a def, or a lambda bound to the name
 
     def _callees(self, info: FunctionInfo) -> set[FunctionInfo]:
         out: set[FunctionInfo] = set()
