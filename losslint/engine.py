@@ -116,13 +116,14 @@ class _Dispatcher:
             for node_type, attr in type(rule).handlers().items():
                 # Expressions are checked where they feed the loss; definitions where loss code is.
                 on_path = not anywhere and node_type not in (cst.FunctionDef, cst.ClassDef, cst.Module)
-                self.table.setdefault(node_type, []).append((rule, getattr(rule, attr), anywhere, on_path))
+                self.table.setdefault(node_type, []).append((rule, getattr(rule, attr), anywhere, on_path,
+                                                            rule.follows_control))
 
     def run(self, node: cst.CSTNode) -> None:
         facts = self.facts
         facts.enter(node)
-        for rule, handler, anywhere, on_path in self.table.get(type(node), ()):
-            if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node))):
+        for rule, handler, anywhere, on_path, control in self.table.get(type(node), ()):
+            if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control))):
                 try:
                     handler(node)
                 except RecursionError:

@@ -17,7 +17,7 @@ def test_exp_overflow_alone_is_still_reported():
     found = lint("""
         import torch
 
-        def pair_loss(a, b):
+        def pair_loss(a: torch.Tensor, b: torch.Tensor):
             return torch.exp(a * b).mean()
     """)
     assert [d.code for d in found] == ["LL204"]

@@ -31,6 +31,7 @@ class Evaluator:
         self.substitutions = substitutions
         self.seed = seed
         self.free: set[str] = set()  # names that took a sample value
+        self._evaluating: set[str] = set()  # self.x being evaluated in __init__ (no cycles)
 
     def sample(self, name: str) -> float:
         self.free.add(name)
@@ -71,7 +72,31 @@ class Evaluator:
         known = self.facts.ranges.range(node, env, self.facts.function)
         if known.is_constant:  # a default argument, a module constant, self.x from __init__
             return known.lo
+        function = self.facts.function
+        if name.startswith("self.") and function is not None and function.cls is not None:
+            # self.C = omega * (1 - log(1 + omega / eps)) in __init__: evaluate it there.
+            value = function.cls.init_attributes.get(name[5:])
+            init = function.cls.methods.get("__init__")
+            if value is not None and init is not None and name not in self._evaluating:
+                self._evaluating.add(name)
+                try:
+                    return self._in_init(value, init, depth)
+                finally:
+                    self._evaluating.discard(name)
         return self.sample(name)
+
+    def _in_init(self, value: cst.BaseExpression, init, depth: int) -> float:
+        """A value ``__init__`` computes, with its parameters at their numeric defaults."""
+        substitutions = []
+        for param in init.parameters():
+            default = self.facts.ranges._parameter(param)
+            if default.is_constant:
+                substitutions.append((cst.Name(param.name.value), default.lo))
+        inner = Evaluator(self.facts, self.substitutions + substitutions, self.seed)
+        inner._evaluating = self._evaluating
+        result = inner.value(value, self.facts.ranges.env_before(init, None), depth)
+        self.free |= inner.free
+        return result
 
     def _call(self, node: cst.Call, env, depth: int) -> float:
         meaning = self.facts.meaning(node)

@@ -12,6 +12,7 @@ from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
+from losslint.core.syntax import sum_terms
 from losslint.core.values import Grad, Kind, Value, ValueAnalysis
 from losslint.core.walk import iter_nodes, walk
 
@@ -51,11 +52,11 @@ class FileFacts:
         self._loss_depth = 0
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
-        self._loss_paths: dict[FunctionInfo, tuple[set, set]] = {}
         self._reduced: dict[FunctionInfo, str] | None = None
         self._autocast_blocks: list[tuple[cst.CSTNode, str]] = []
         self._assumed: list[tuple[cst.CSTNode, tuple]] = []
         self._uses_framework: dict[FunctionInfo, bool] = {}
+        self._dead_terms: dict[object, tuple[set, list]] = {}
 
     # -- traversal -----------------------------------------------------------------------------
     def enter(self, node: cst.CSTNode) -> None:
@@ -163,6 +164,16 @@ class FileFacts:
 
     def carries_gradient(self, node: cst.BaseExpression) -> bool:
         return self.value(node).grad is not Grad.NO
+
+    def hazard_applies(self, node: cst.BaseExpression, gradient_only: bool = False) -> bool:
+        """Can a numerical hazard at ``node`` hurt training? Not for a value made only of settings
+        (``log(alpha)`` of a hyperparameter is the caller's contract, unless the literal itself is
+        bad), and for a hazard of the gradient alone (sqrt or acos at the domain edge) not for a
+        value that carries no gradient (targets, constants, detached values)."""
+        value = self.value(node)
+        if value.is_constant and not self.range(node).is_constant:
+            return False
+        return not (gradient_only and value.grad is Grad.NO)
 
     def range(self, node: cst.BaseExpression) -> Interval:
         return self.ranges.range(node, self.env(), self.function)
@@ -346,12 +357,13 @@ class FileFacts:
             return bool(returns) and all(self._elementwise(value, ret_env, helper, deeper) for value, ret_env in returns)
         return False
 
-    def on_loss_path(self, node: cst.CSTNode | None = None) -> bool:
+    def on_loss_path(self, node: cst.CSTNode | None = None, control: bool = True) -> bool:
         """Does the current statement (and ``node`` in it, for a return) feed what a loss function
         returns as its loss, or a value handed to autograd? Followed through the bindings in force
         (flow-sensitively: a name rebound for logging after its use is not on the path). For
         ``return loss, metrics`` only the first element counts; a lambda's body always does; a
-        compound statement is on the path when something it controls is."""
+        compound statement is on the path when something it controls is (with ``control``: a
+        value read only to decide a branch does not flow into the loss)."""
         function = self.function
         statement = self.statement
         if statement is not None and statement in self.scopes.statements:
@@ -360,12 +372,12 @@ class FileFacts:
             return function is not None
         if not self.scopes.is_loss_function(function):
             return False
-        if function not in self._loss_paths:
-            self._loss_paths[function] = self._loss_slice(function)
-        slice_ = self._loss_paths[function]
+        slice_ = self.scopes.loss_slice(function)
         if slice_ is None:
             return True  # a loss function without a returned value: all of it
         returns, statements, controls = slice_
+        if statement in controls:
+            return control or node is statement
         if statement in returns:
             if node is None:
                 return True
@@ -375,43 +387,46 @@ class FileFacts:
             # node inside a returned loss, or holding one (``loss if c else other``: its test decides)
             return any(any(node is n for n in iter_nodes(loss)) or any(loss is n for n in iter_nodes(node))
                        for loss in losses)
-        return statement in statements or statement in controls
+        return statement in statements
 
-    def _loss_slice(self, function: FunctionInfo):
-        returns: dict[cst.CSTNode, list[cst.BaseExpression]] = {}
-        for statement in iter_nodes(function.node.body, skip_functions=True):
-            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
-                    and statement.body[0].value is not None:
-                returns[statement] = _returned_losses(statement.body[0].value)
-        if not returns:
-            return None
+    def gradient_lost_here(self, node: cst.CSTNode) -> bool:
+        """Does ``node`` feed a term of the loss that depends on the prediction but carries no
+        gradient (a step cut it: argmax, a cast comparison, round)? A step feeding a term that keeps
+        a gradient through another factor (a Huber branch mask times the error) is not."""
+        function = self.function
+        key = function
+        if key not in self._dead_terms:
+            self._dead_terms[key] = self._feeding_dead_terms(function)
+        statements, expressions = self._dead_terms[key]
+        if self.statement in statements:
+            return True
+        return any(node is n or any(node is m for m in iter_nodes(n)) for n in expressions)
+
+    def _feeding_dead_terms(self, function: FunctionInfo | None) -> tuple[set, list]:
+        roots: list[tuple[cst.BaseExpression, object]] = []
+        if function is not None and self.scopes.is_loss_function(function):
+            slice_ = self.scopes.loss_slice(function)
+            if slice_ is not None:
+                for statement, losses in slice_[0].items():
+                    env = self.ranges.env_before(function, statement)
+                    roots += [(loss, env) for loss in losses]
+        for sink in self.index.sinks:
+            if sink.function is function:
+                env = self.ranges.env_before(function, self.ranges.statements_holding(function).get(id(sink.value)))
+                roots.append((sink.value, env))
         statements: set = set()
-        seen: set = set()
-        for statement, losses in returns.items():
-            env = self.ranges.env_before(function, statement)
-            for loss in losses:
-                self.ranges.feeding(loss, env, statements, seen)
-        # losses.append(term) / terms.update(...): the container's content is on the path too.
-        changed = True
-        while changed:
-            changed = False
-            read = set()
-            for statement in [*statements, *returns]:
-                read |= used_names(statement, values_only=True)
-            for assignment in function.assignments:
-                if assignment.statement not in statements and assignment.targets & read and any(
-                        isinstance(small, cst.Expr) for small in assignment.statement.body):
-                    statements.add(assignment.statement)
-                    env = self.ranges.env_before(function, assignment.statement)
-                    self.ranges.feeding(assignment.statement, env, statements, seen)
-                    changed = True
-        controls = set()
-        holding = self.ranges.statements_holding(function)
-        for node in iter_nodes(function.node.body, skip_functions=True):
-            if isinstance(node, (cst.If, cst.For, cst.While, cst.With, cst.Try)) and any(
-                    n in statements or n in returns for n in iter_nodes(node, skip_functions=True)):
-                controls.add(node)
-        return returns, statements, controls
+        expressions: list = []
+        for root, env in roots:
+            terms = [root]
+            if isinstance(root, cst.Name) and len(env.get(root.value, ())) == 1 and env[root.value][0] is not OUTER:
+                binding = env[root.value][0]  # loss = a + b; return loss
+                terms, env = [binding.value], binding.env
+            for term in [t for r in terms for t in sum_terms(r)]:
+                value = self.values.value(term, env, function)
+                if value.grad is Grad.NO and value.depends_on_prediction and not value.is_constant:
+                    expressions.append(term)
+                    self.ranges.feeding(term, env, statements)
+        return statements, expressions
 
     # -- provenance ---------------------------------------------------------------------------------
     def prediction_parameters(self, function: FunctionInfo | None) -> set[str]:
@@ -515,44 +530,3 @@ def _uses_tensor_framework(node: cst.CSTNode, imports) -> bool:
             if not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0]):
                 return True
     return False
-
-
-def _returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
-    """What a return statement returns as the loss: the first element of a tuple, the "loss" entry
-    of a dict, both sides of a conditional expression."""
-    if isinstance(value, cst.IfExp):
-        return _returned_losses(value.body) + _returned_losses(value.orelse)
-    if isinstance(value, cst.Tuple) and value.elements:
-        return [value.elements[0].value]
-    if isinstance(value, cst.Dict):
-        keyed = [e.value for e in value.elements if isinstance(e, cst.DictElement)
-                 and isinstance(e.key, cst.SimpleString) and "loss" in e.key.evaluated_value]
-        return keyed or [e.value for e in value.elements if isinstance(e, cst.DictElement)]
-    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
-        keyed = [a.value for a in value.args if a.keyword is not None and "loss" in a.keyword.value]
-        return keyed or [a.value for a in value.args]
-    return [value]
-
-
-def _loss_slice(function: FunctionInfo) -> tuple[set, set]:
-    """The return statements and the assignments whose values flow into the returned loss."""
-    returns, needed = set(), set()
-    for statement in iter_nodes(function.node.body, skip_functions=True):
-        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return)):
-            continue
-        value = statement.body[0].value
-        if isinstance(value, cst.Tuple) and value.elements:
-            value = value.elements[0].value  # (loss, metrics...): only the loss
-        if value is not None:
-            returns.add(statement)
-            needed |= used_names(value)
-    assignments: set = set()
-    changed = True
-    while changed:
-        changed = False
-        for assignment in function.assignments:
-            if assignment.statement not in assignments and assignment.targets & needed:
-                assignments.add(assignment.statement)
-                needed |= assignment.uses
-                changed = True
-    return returns, assignments

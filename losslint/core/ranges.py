@@ -382,6 +382,9 @@ class RangeAnalysis:
         if isinstance(node, cst.Subscript):
             if self._is_shape(node.value):
                 return Interval(1.0, INF, True, False)
+            entry = self._literal_entry(node, env, function)
+            if entry is not None:  # self.coeffs["EPS"] of a dict literal: that entry's value
+                return self.range(entry[0], entry[1], entry[2], deeper)
             value = self.range(node.value, env, function, deeper)
             return self._masked(node, value, env, function, deeper)
         if isinstance(node, cst.IfExp):
@@ -389,6 +392,51 @@ class RangeAnalysis:
         if isinstance(node, cst.Comparison):
             return UNIT
         return UNKNOWN
+
+    def _literal_entry(self, node: cst.Subscript, env: Env, function):
+        """(value, env, function) of ``d["key"]`` / ``t[0]`` where ``d`` / ``t`` is a dict or tuple
+        literal: bound locally, a module constant, a class attribute or ``self.x`` from ``__init__``."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = node.slice[0].slice.value
+        if not isinstance(key, (cst.SimpleString, cst.Integer)):
+            return None
+        container, container_env, owner = node.value, env, function
+        name = dotted_name(container)
+        for _ in range(4):
+            if name is not None and name in container_env and len(container_env[name]) == 1 \
+                    and container_env[name][0] is not OUTER:
+                binding = container_env[name][0]
+                container, container_env = binding.value, binding.env
+                name = dotted_name(container)
+                continue
+            if name is not None and name.startswith("self.") and owner is not None and owner.cls is not None:
+                attribute = name[5:]
+                value = owner.cls.init_attributes.get(attribute)
+                init = owner.cls.methods.get("__init__")
+                if value is not None and init is not None:
+                    container, container_env, owner = value, self.env_before(init, None), init
+                else:
+                    container = _class_attribute(owner.cls.node, attribute)
+                    container_env, owner = {}, None
+                name = dotted_name(container) if container is not None else None
+                continue
+            if name is not None and "." not in name and name in self._constants:
+                container, container_env, owner = self._constants[name], {}, None
+                name = dotted_name(container)
+                continue
+            break
+        if isinstance(container, cst.Dict) and isinstance(key, cst.SimpleString):
+            for element in container.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString) \
+                        and element.key.evaluated_value == key.evaluated_value:
+                    return element.value, container_env, owner
+        if isinstance(container, (cst.Tuple, cst.List)) and isinstance(key, cst.Integer):
+            index = int(key.evaluated_value)
+            if 0 <= index < len(container.elements) and not any(
+                    isinstance(e, cst.StarredElement) for e in container.elements):
+                return container.elements[index].value, container_env, owner
+        return None
 
     def _masked(self, node: cst.Subscript, value: Interval, env: Env, function, depth: int) -> Interval:
         """``x[x != 0]``, ``x[x > t]`` (also through a mask variable) select the values that pass."""
@@ -445,6 +493,8 @@ class RangeAnalysis:
             right = self.range(node.right, env, function, depth)
             if right.is_constant:
                 return left.power(right.lo)
+            if left.lo >= 0 and left.hi <= 1 and right.hi <= 0:
+                return Interval(1.0, INF, True, False)  # p ** (-t), p in [0, 1], t >= 0: at least 1
             return POSITIVE if left.is_positive else UNKNOWN
         right = self.range(node.right, env, function, depth)
         if isinstance(op, cst.Add):
@@ -584,8 +634,10 @@ class RangeAnalysis:
             return POSITIVE  # a random Gaussian or uniform vector is never exactly zero
         if meaning.op.result is not None:
             return RESULT_RANGES[meaning.op.result]
-        if op == "expm1":
-            return NONNEGATIVE if x.is_nonnegative else Interval(-1.0, INF, True, False)
+        if op == "expm1":  # increasing: the ends map to the ends
+            lo = math.expm1(x.lo) if x.lo > -INF else -1.0
+            hi = math.expm1(min(x.hi, 700.0)) if x.hi < INF else INF
+            return Interval(lo, hi, x.lo_closed and x.lo > -INF, x.hi_closed and x.hi < INF)
         if op in ("abs",):
             return x.abs()
         if op == "square":

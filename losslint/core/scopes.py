@@ -34,6 +34,7 @@ class LossScopes:
         self.functions: set[FunctionInfo] = set()
         self.statements: set[cst.SimpleStatementLine] = set()
         self.excluded: set[FunctionInfo] = set()
+        self._slices: dict[FunctionInfo, object] = {}
         # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
         self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
                              and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
@@ -172,6 +173,8 @@ class LossScopes:
         returned = self.values.returns(info)
         if "loss" in returned.provenance:
             return True  # returns the value of a loss API, a loss object, or another loss function
+        if V.WEAK_LOSS_WORDS.search(info.name) and not V.STRONG_LOSS_WORDS.search(info.name):
+            return returned.grad.value == "yes"
         if V.LOSS_WORDS.search(info.name) and not info.name.startswith("__"):
             # A loss-like name is evidence only for code that computes on tensors (whether or not a
             # bug has cut the gradient on the way): not for constants, strings or settings.
@@ -205,13 +208,69 @@ class LossScopes:
                 and (isinstance(f.node, cst.FunctionDef) or f.parent is None)}  # a def, or a lambda bound to the name
 
     def _callees(self, info: FunctionInfo) -> set[FunctionInfo]:
-        out: set[FunctionInfo] = set()
-        for name in info.calls:
+        """Same-module functions that compute part of what ``info`` returns as its loss: called on
+        its loss path (its whole body when it returns nothing), or nested in it and returned."""
+        slice_ = self.loss_slice(info) if isinstance(info.node, cst.FunctionDef) else None
+        if slice_ is None:
+            names = set(info.calls)
+            nested = {f for f in self.index.functions if f.parent is info}
+        else:
+            returns, statements, _ = slice_
+            nodes = [*statements, *(loss for losses in returns.values() for loss in losses)]
+            names = set().union(*(_called_names(n) | ({dotted_name(n.func)} - {None} if isinstance(n, cst.Call) else set())
+                                  for n in nodes)) if nodes else set()
+            read = set().union(*(used_names(n) for n in nodes)) if nodes else set()
+            nested = {f for f in self.index.functions if f.parent is info and (f.name in names or f.name in read)}
+        out: set[FunctionInfo] = set(nested)
+        for name in names:
             out |= self._resolve(name, info.cls)
             out |= self._loss_object_methods(name, info)
-        # Functions and lambdas defined inside a loss function are part of it.
-        out |= {f for f in self.index.functions if f.parent is info}
         return out
+
+    def loss_slice(self, function: FunctionInfo):
+        """(returns: statement -> the loss expressions it returns, the statements feeding them, the
+        compound statements controlling those), or None for a function that returns no value.
+        Followed through the bindings in force, flow-sensitively."""
+        if function in self._slices:
+            return self._slices[function]
+        self._slices[function] = None
+        if isinstance(function.node, cst.Lambda):
+            return None
+        ranges = self.values.ranges
+        returns: dict[cst.CSTNode, list[cst.BaseExpression]] = {}
+        for statement in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
+                    and statement.body[0].value is not None:
+                returns[statement] = returned_losses(statement.body[0].value)
+        if not returns:
+            return None
+        statements: set = set()
+        seen: set = set()
+        for statement, losses in returns.items():
+            env = ranges.env_before(function, statement)
+            for loss in losses:
+                ranges.feeding(loss, env, statements, seen)
+        # losses.append(term) / terms.update(...): the container's content is on the path too.
+        changed = True
+        while changed:
+            changed = False
+            read = set()
+            for statement in [*statements, *returns]:
+                read |= used_names(statement, values_only=True)
+            for assignment in function.assignments:
+                if assignment.statement not in statements and assignment.targets & read and any(
+                        isinstance(small, cst.Expr) for small in assignment.statement.body):
+                    statements.add(assignment.statement)
+                    ranges.feeding(assignment.statement, ranges.env_before(function, assignment.statement),
+                                   statements, seen)
+                    changed = True
+        controls = set()
+        for node in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(node, (cst.If, cst.For, cst.While, cst.With, cst.Try)) and any(
+                    n in statements or n in returns for n in iter_nodes(node, skip_functions=True)):
+                controls.add(node)
+        self._slices[function] = (returns, statements, controls)
+        return self._slices[function]
 
     def _callees_in(self, statement: cst.CSTNode, cls: ClassInfo | None) -> list[FunctionInfo]:
         out: list[FunctionInfo] = []
@@ -285,6 +344,23 @@ class LossScopes:
                 return True
             info = info.parent
         return False
+
+
+def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """What a return statement returns as the loss: the first element of a tuple, the "loss" entry
+    of a dict, both sides of a conditional expression."""
+    if isinstance(value, cst.IfExp):
+        return returned_losses(value.body) + returned_losses(value.orelse)
+    if isinstance(value, cst.Tuple) and value.elements:
+        return [value.elements[0].value]
+    if isinstance(value, cst.Dict):
+        keyed = [e.value for e in value.elements if isinstance(e, cst.DictElement)
+                 and isinstance(e.key, cst.SimpleString) and "loss" in e.key.evaluated_value]
+        return keyed or [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+        keyed = [a.value for a in value.args if a.keyword is not None and "loss" in a.keyword.value]
+        return keyed or [a.value for a in value.args]
+    return [value]
 
 
 def _called_names(node: cst.CSTNode) -> set[str]:

@@ -26,3 +26,14 @@ def one_minus(node: cst.BaseExpression) -> cst.BaseExpression | None:
             and is_number(node.left, 1)):
         return node.right
     return None
+
+
+def sum_terms(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The operands of an unparenthesized chain of ``+``/``-`` (iteratively: sums can be long)."""
+    terms: list[cst.BaseExpression] = []
+    while isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Subtract)) \
+            and not node.lpar:
+        terms.append(node.right)
+        node = node.left
+    terms.append(node)
+    return terms[::-1]

@@ -626,9 +626,8 @@ class ValueAnalysis:
             return OTHER
         if tail in ("Parameter", "Variable") and root in ("torch", "tf", "keras"):
             return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
-        if tail in ("placeholder",):
-            name = keywords.get("name")
-            return Value(Kind.TENSOR, Grad.MAYBE, frozenset({"input"}))
+        if tail in ("placeholder", "placeholder_with_default"):  # fed data: no parameter behind it
+            return Value(Kind.TENSOR, Grad.NO, frozenset({"input"}))
         if tail in ("get_variable",):
             return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
         if tail in ("shape", "size", "rank") and root in ("tf", "keras", "K"):
@@ -926,7 +925,7 @@ class ValueAnalysis:
         elif "tensor" in usage:
             kind = Kind.TENSOR
         elif "number" in usage:
-            return Value(Kind.NUMBER, Grad.NO)
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
         elif "container" in usage:
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), UNKNOWN)
         elif "numpy" in usage:
@@ -935,12 +934,16 @@ class ValueAnalysis:
             return STRING
         else:
             kind = self._kind_from_callers(function, name) or self._kind_from_framework(function, name)
+            if kind is None and "numpy-operand" in usage and not self.computes_with_tensors(function):
+                return NUMPY  # numpy code: its arguments are arrays
             if kind is None and (V.PREDICTION_NAME.match(name) or V.TARGET_NAME.match(name)) \
                     and not V.SCALAR_NAME.match(name) and self.computes_with_tensors(function):
                 kind = Kind.TENSOR  # no evidence either way: the name breaks the tie
-        if kind is Kind.NUMBER:
-            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}) if role == "setting" else frozenset())
-        if kind in (Kind.STRING, Kind.CONTAINER, Kind.NUMPY, Kind.OTHER, Kind.MODULE, Kind.FUNCTION):
+        if kind is Kind.NUMBER:  # a Python number passed in is a setting, whatever its name
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
+        if kind is Kind.CONTAINER:  # a list of settings (quantile levels, weights per class)
+            return Value(kind, Grad.NO, frozenset({"constant"}), UNKNOWN)
+        if kind in (Kind.STRING, Kind.NUMPY, Kind.OTHER, Kind.MODULE, Kind.FUNCTION):
             return Value(kind)
         if kind is None:
             kind = Kind.UNKNOWN
@@ -948,8 +951,8 @@ class ValueAnalysis:
             return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
         if role == "target":
             return Value(kind if kind is not Kind.UNKNOWN else Kind.UNKNOWN, Grad.NO, frozenset({"target"}))
-        if role == "prediction":
-            return Value(kind, Grad.YES, frozenset({"prediction"}))
+        if role == "prediction":  # a gradient only where the prediction is known to be a tensor
+            return Value(kind, Grad.YES if kind in TENSOR_KINDS else Grad.MAYBE, frozenset({"prediction"}))
         return Value(kind, Grad.MAYBE)
 
     def _role(self, function: FunctionInfo, name: str, usage: set[str]) -> str | None:
@@ -1165,10 +1168,10 @@ def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
                 if root in V.TENSOR_ROOTS and _is_tensor_op(node, imports):
                     target_at = _TARGET_POSITION.get(qualified)
                     for i, p in enumerate(positional):
-                        if i == 0 or tail not in ("full", "ones", "zeros", "arange", "empty", "randn", "rand", "eye"):
-                            if tail not in V.CREATION or tail in V.WRAPPING or tail.endswith("_like"):
-                                for operand in _arithmetic_operands(p):  # torch.exp(a * b): a and b
-                                    mark(operand, "tensor")
+                        # The argument itself is a tensor (not the names in ``x / temperature``, which
+                        # may be numbers; not what torch.tensor(...) wraps, which may be anything).
+                        if tail not in V.CREATION or tail.endswith("_like"):
+                            mark(p, "tensor")
                         if target_at is not None:
                             mark(p, "target" if i == target_at else "prediction")
                     for a in node.args:
@@ -1261,7 +1264,7 @@ def _is_tensor_op(call: cst.Call, imports) -> bool:
     if meaning is not None:
         return meaning.op.name not in ("epsilon", "finfo")
     tail = qualified.split(".")[-1]
-    return bool(V.LOSS_FUNCTION.match(qualified)) or tail in V.TENSOR_FUNCTIONS
+    return bool(V.LOSS_FUNCTION.match(qualified)) or tail in V.TENSOR_FUNCTIONS or tail in V.CREATION
 
 
 def _is_tensor_method_call(call: cst.Call, imports) -> bool:

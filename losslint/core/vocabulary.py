@@ -101,6 +101,12 @@ MODEL_CLASS = re.compile(r"^(torch\.nn\.(?!\w*Loss$)[A-Z]\w*|keras\.(layers\.[A-
 LOSS_WORDS = re.compile(r"loss|cost|criterion|objective|nll|xent|cross_?entropy|(^|_)(bce|mse|mae|dice|focal|kl|kld|"
                         r"divergence|elbo|likelihood|penalty|hinge|triplet|contrastive|infonce|ce)(_|$|\d)",
                         re.IGNORECASE)
+# Loss words that name other things too (an acquisition cost, an objective to maximise, a
+# likelihood to report): evidence only for a function whose result carries the prediction's gradient.
+WEAK_LOSS_WORDS = re.compile(r"cost|objective|penalty|likelihood", re.IGNORECASE)
+STRONG_LOSS_WORDS = re.compile(r"loss|criterion|nll|xent|cross_?entropy|(^|_)(bce|mse|mae|dice|focal|kl|kld|"
+                               r"divergence|elbo|hinge|triplet|contrastive|infonce|ce)(_|$|\d)", re.IGNORECASE)
+
 # Words that mark code that is not a loss, whatever else it computes.
 NOT_LOSS_WORDS = re.compile(r"metric|accuracy|(^|_)(acc|precision|recall|f1|auc|psnr|ssim_metric|evaluat\w*|"
                             r"infer\w*|predict|sample|sampler|scheduler|schedule|assign\w*|encode|decode|"
@@ -112,14 +118,14 @@ NOT_LOSS_BASES = re.compile(r"Metric|Scheduler|LRScheduler|Sampler|Assigner|Code
 # Parameters that by name hold a prediction or a target (used only when no other evidence decides).
 PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outputs?|logits?\w*|y_?hat|yhat|scores?|"
                              r"probs?|probabilities|inputs?|input_?tensor|x|z|h|out|output_?tensor|estimates?|"
-                             r"est\w*|student\w*|\w*_logits|\w*_preds?|\w*_scores?|\w*_probs?|\w*_outputs?|"
+                             r"est\w*|student_(logits|outputs?|preds?|scores?|log_?probs?)|\w*_logits|\w*_preds?|\w*_scores?|\w*_probs?|\w*_outputs?|"
                              r"embeddings?|features?|feats?)$", re.IGNORECASE)
 TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|masks?|gt_\w+|\w*_targets?|"
                          r"\w*_labels?|\w*_mask|\w*_gt|weights?|sample_weights?|\w*_weights?|lengths?|\w*_lens?|"
-                         r"\w*_lengths?|ids|\w*_ids|indices|\w*_index|\w*_idx|teacher\w*|ref\w*|reference\w*)$",
+                         r"\w*_lengths?|ids|\w*_ids|indices|\w*_index|\w*_idx|teacher\w*|ref|refs|reference\w*)$",
                          re.IGNORECASE)
 # Parameters that by name hold numbers or settings.
 SCALAR_NAME = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|epsilon|smooth\w*|"
-                         r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|p|threshold|\w*_?index|"
+                         r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|threshold|\w*_?index|"
                          r"\w*_?idx|\w*_name|name|training|step|epoch\w*|\w*count|lr|learning_rate|momentum|"
                          r"ignore_index|label_smoothing|smoothing|reduce|size_average|from_logits|verbose|mode)$")

@@ -25,6 +25,9 @@ class Rule:
     # A rule about the structure of a file (a class, a compile/fit pair, a backward call) runs in
     # every file that holds loss code, not only inside it.
     file_level: ClassVar[bool] = False
+    # A rule about Python control flow looks at branch conditions that decide loss statements; other
+    # rules only at values that flow into the loss.
+    follows_control: ClassVar[bool] = False
     default_enabled: ClassVar[bool] = True
     fix_applicability: ClassVar[Applicability | None] = None
     # A file whose text does not match cannot have a finding of this rule: it is not parsed for it.

@@ -38,6 +38,8 @@ class WhereNanGradient(Rule):
             if found is None:
                 continue
             op_call, operand, op_name, earlier = found
+            if not self.facts.hazard_applies(op_call, gradient_only=True):
+                continue  # the masked branch's gradient is never asked for
             self.report(call, f"this `where` keeps the forward value finite, but `{op_name}` is still evaluated "
                               f"where the condition excludes it, and its gradient there (inf) times the zero "
                               f"`where` passes back is NaN; also guard the argument inside (a double `where`)",

@@ -21,13 +21,13 @@ class StepFunction(Rule):
         meaning = self.facts.meaning(call)
         if meaning is not None and not meaning.op.differentiable:
             operands = self.facts.operands(call)
-            if operands and self.facts.is_prediction_derived(operands[0]) and self.facts.on_loss_path(call):
+            if operands and self.facts.is_prediction_derived(operands[0]) and self.facts.gradient_lost_here(call):
                 self.report(call, f"`{meaning.op.name}` of the prediction has a zero gradient (none, for argmax): "
                                   f"the loss cannot move the model through it; use a soft relaxation (softmax for "
                                   f"argmax, a sigmoid for a threshold, a straight-through estimator for rounding)")
             return
         comparison = self._cast_comparison(call)
-        if comparison is not None and self._compares_prediction(comparison) and self.facts.on_loss_path(call):
+        if comparison is not None and self._compares_prediction(comparison) and self.facts.gradient_lost_here(call):
             self.report(call, "a comparison of the prediction cast to a number is a step: its gradient is zero; "
                               "use a soft relaxation such as `sigmoid((p - t) * k)`")
 

@@ -13,6 +13,7 @@ class PythonBranchOnTensor(Rule):
     summary = "Python if/while/and/or on a prediction tensor, or builtin max()/min() of tensors"
     # (Builtin sum() of tensors is differentiable and graph-safe: not flagged.)
     runs_in = LOSS
+    follows_control = True
     trigger = re.compile(rb"\bif\b|\bwhile\b|\band\b|\bor\b|max\(|min\(")
 
     def visit_If(self, node: cst.If) -> None:

@@ -26,6 +26,8 @@ class UnguardedLog(Rule):
         if found is None or found[0].framework in ("math", "builtin", "numpy"):
             return
         meaning, arg = found
+        if not self.facts.hazard_applies(arg):
+            return
         value = self.facts.range(arg)
         if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg):
             return

@@ -45,7 +45,7 @@ class UnguardedDivision(Rule):
                 self._check(call, None, operand)
 
     def _check(self, node: cst.CSTNode, numerator, divisor: cst.BaseExpression) -> None:
-        if not self.facts.is_tensor_like(divisor):
+        if not self.facts.is_tensor_like(divisor) or not self.facts.hazard_applies(divisor):
             return  # Python numbers raise ZeroDivisionError instead of returning inf
         value = self.facts.range(divisor)
         # Only a divisor known to reach zero: an opaque value (``x / temperature``) is the caller's contract.

@@ -39,8 +39,8 @@ class UnguardedSqrt(Rule):
         return value.is_constant and value.lo == 0.5
 
     def _check(self, node: cst.BaseExpression, arg: cst.BaseExpression, what: str, tight: bool) -> None:
-        if not self.facts.gradient_enabled:  # no gradient, no infinite gradient
-            return
+        if not self.facts.gradient_enabled or not self.facts.hazard_applies(arg, gradient_only=True):
+            return  # no gradient, no infinite gradient
         value = self.facts.range(arg)
         if (value.is_positive or self.facts.is_eps_guarded(arg)):
             return

@@ -25,7 +25,8 @@ class InverseTrigDomain(Rule):
         if meaning is None or meaning.op.domain != "unit" or meaning.framework in ("math", "builtin", "numpy"):
             return
         operands = self.facts.operands(call)
-        if len(operands) != 1 or not self.facts.gradient_enabled or not self.facts.range(operands[0]).may_reach_unit:
+        if len(operands) != 1 or not self.facts.gradient_enabled or not self.facts.range(operands[0]).may_reach_unit \
+                or not self.facts.hazard_applies(operands[0], gradient_only=True):
             return
         name = meaning.op.name
         self.report(call, f"`{name}` of a value that may reach +-1 (a cosine similarity does, for parallel "

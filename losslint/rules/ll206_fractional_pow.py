@@ -36,7 +36,8 @@ class FractionalPowNegativeBase(Rule):
         if not power.is_constant or float(power.lo).is_integer() or power.lo == 0.5:
             return
         # A complement ``1 - x`` (of a probability, a dice ratio) is in [0, 1] by the author's convention.
-        if not self.facts.range(base).may_be_negative or one_minus(base) is not None:
+        if not self.facts.range(base).may_be_negative or one_minus(base) is not None \
+                or not self.facts.hazard_applies(base):
             return
         self.report(node, f"`x ** {power.lo:g}` of a value that may be negative is NaN (a fractional power of a "
                           f"negative number has no real value); apply it to `abs(x)` or clamp x to >= 0, and "

@@ -29,6 +29,8 @@ class Log1p(Rule):
         meaning, x = found[0], one_plus(found[1])
         if x is None or self.facts.op_name(x) == "exp":  # log(1 + exp(x)) is softplus (LL216)
             return
+        if not self.facts.hazard_applies(x):
+            return  # a constant of settings, computed once: nothing small flows through it
         self.report(call, "`log(1 + x)` rounds `1 + x` before the log and loses small `x`; use `log1p(x)`",
                     fix=self._fix(call, x, meaning))
 

@@ -37,6 +37,8 @@ class InplaceOnPrediction(Rule):
                     fix=self._method_fix(call))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if "torch" not in self.facts.frameworks():
+            return  # TensorFlow and JAX tensors are immutable: ``x *= w`` rebinds the name
         name = dotted_name(node.target)
         if name is None or not self._breaks_autograd(node.target):
             return
@@ -53,6 +55,8 @@ class InplaceOnPrediction(Rule):
                     .replace("MultiplyAssign", "*=").replace("DivideAssign", "/="), fix=fix)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if "torch" not in self.facts.frameworks():
+            return
         for target in node.targets:
             if isinstance(target.target, cst.Subscript) and self._breaks_autograd(target.target.value):
                 self.report(target.target, "item assignment writes into a tensor computed from the prediction in "

@@ -22,7 +22,9 @@ class ModuleBackwardNeverCalled(Rule):
         if any(base.split(".")[-1] == "Function" for base in self.facts.scopes.class_bases(info)):
             return
         method = info.methods.get("backward")
-        if method is not None:
+        # A hook that hands its argument to autograd (LightningModule.backward(loss) calls
+        # loss.backward()) drives the backward pass; it is not a custom gradient.
+        if method is not None and not any(sink.function is method for sink in self.facts.index.sinks):
             self.report(method.node, f"`{info.name}.backward` is never called: autograd differentiates "
                                      f"`forward` itself; a custom gradient needs a `torch.autograd.Function` "
                                      f"with static `forward`/`backward`", anchor="def")
