@@ -41,7 +41,7 @@ class FileFacts:
         self.index = ModuleIndex()
         walk(module, self.index)
         self.imports = self.index.imports
-        self.scopes = LossScopes(self.index, loss_patterns)
+        self.scopes = LossScopes(self.index, loss_patterns, path)
         self.ranges = RangeAnalysis(self.index, path)
         self.ranges.set_module(module)
         self.values = ValueAnalysis(self.index, self.ranges, self.scopes)
@@ -162,6 +162,39 @@ class FileFacts:
         """What the expression holds where the traversal is: kind, gradient, provenance."""
         return self.values.value(node, self.env(), self.function)
 
+    def loss_object(self, func: cst.BaseExpression) -> tuple[str, cst.Call | None] | None:
+        """The loss class a called object was built from, wherever it was built (``criterion =
+        nn.BCELoss()``, ``self.loss_fn = nn.CrossEntropyLoss()`` in ``__init__``): (its qualified
+        name, the constructor call where it can be read, else None)."""
+        if isinstance(func, cst.Call):
+            qualified = self.imports.qualify(func.func)
+            return (qualified, func) if qualified else None
+        value = self.value(func)
+        if value.kind is not Kind.MODULE or "loss-object" not in value.provenance:
+            return None
+        qualified = next((p for p in sorted(value.provenance) if "." in p), None)
+        if qualified is None:
+            return None
+        return qualified, self._constructor(func)
+
+    def _constructor(self, node: cst.BaseExpression) -> cst.Call | None:
+        env, function = self.env(), self.function
+        for _ in range(4):
+            name = dotted_name(node)
+            if isinstance(node, cst.Call):
+                return node
+            if name is None:
+                return None
+            if name in env and len(env[name]) == 1 and env[name][0] is not OUTER:
+                node, env = env[name][0].value, env[name][0].env
+            elif name.startswith("self.") and function is not None and function.cls is not None:
+                node, env = function.cls.init_attributes.get(name[5:]), {}
+            elif name in self.index.constants():
+                node, env = self.index.constants()[name], {}
+            else:
+                return None
+        return node if isinstance(node, cst.Call) else None
+
     def carries_gradient(self, node: cst.BaseExpression) -> bool:
         return self.value(node).grad is not Grad.NO
 
@@ -171,8 +204,9 @@ class FileFacts:
         bad), and for a hazard of the gradient alone (sqrt or acos at the domain edge) not for a
         value that carries no gradient (targets, constants, detached values)."""
         value = self.value(node)
-        if value.is_constant and not self.range(node).is_constant:
-            return False
+        if value.is_constant and any(not self.imports.is_module_name(name.split(".")[0])
+                                     for name in used_names(node, values_only=True)):
+            return False  # read from settings (a default is not the value the caller passes)
         return not (gradient_only and value.grad is Grad.NO)
 
     def range(self, node: cst.BaseExpression) -> Interval:

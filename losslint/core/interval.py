@@ -188,7 +188,8 @@ class Interval:
         return Interval(lo, hi, lo_closed, hi_closed)
 
     def maximum(self, other: Interval) -> Interval:
-        lo, lo_closed = _larger_end(self.lo, self.lo_closed, other.lo, other.lo_closed)
+        # max(x, y) reaches a shared low end only when both do; a shared high end when either does.
+        lo, lo_closed = _larger_end(self.lo, self.lo_closed, other.lo, other.lo_closed, both=True)
         hi, hi_closed = _larger_end(self.hi, self.hi_closed, other.hi, other.hi_closed)
         return Interval(lo, hi, lo_closed, hi_closed)
 
@@ -196,12 +197,12 @@ class Interval:
         return -((-self).maximum(-other))
 
 
-def _larger_end(a: float, a_closed: bool, b: float, b_closed: bool) -> tuple[float, bool]:
+def _larger_end(a: float, a_closed: bool, b: float, b_closed: bool, both: bool = False) -> tuple[float, bool]:
     if a > b:
         return a, a_closed
     if b > a:
         return b, b_closed
-    return a, a_closed or b_closed
+    return a, (a_closed and b_closed) if both else (a_closed or b_closed)
 
 
 UNKNOWN = Interval()

@@ -211,7 +211,8 @@ class RangeAnalysis:
         stack = [(value, env)]
         while stack:
             node, node_env = stack.pop()
-            for name in used_names(node, values_only=True):
+            # Sizes count too: ``total / len(idx)`` computes the loss from idx.
+            for name in used_names(node):
                 for binding in node_env.get(name, ()):
                     if binding is OUTER or id(binding) in seen or not isinstance(binding, Binding):
                         continue
@@ -403,7 +404,14 @@ class RangeAnalysis:
             return None
         container, container_env, owner = node.value, env, function
         name = dotted_name(container)
-        for _ in range(4):
+        for _ in range(6):
+            if isinstance(container, cst.Call) and len(container.args) == 1 and (
+                    dotted_name(container.func) == "dict" or (isinstance(container.func, cst.Attribute)
+                                                             and container.func.attr.value == "copy")):
+                # dict(self.default_coeffs), coeffs.copy(): the same entries
+                container = container.args[0].value if dotted_name(container.func) == "dict" else container.func.value
+                name = dotted_name(container)
+                continue
             if name is not None and name in container_env and len(container_env[name]) == 1 \
                     and container_env[name][0] is not OUTER:
                 binding = container_env[name][0]
@@ -580,6 +588,10 @@ class RangeAnalysis:
         if isinstance(default, (cst.Integer, cst.Float)) or (
                 isinstance(default, cst.UnaryOperation) and isinstance(default.expression, (cst.Integer, cst.Float))):
             return self.range(default, {}, None, MAX_DEPTH - 2)
+        if isinstance(default, (cst.Name, cst.Attribute, cst.Call)) and not (
+                isinstance(default, cst.Name) and default.value == "None"):
+            # eps=EPS, eps=torch.finfo(torch.float32).eps: what the default names
+            return self.range(default, {}, None, MAX_DEPTH - 3)
         return UNKNOWN
 
     def _attribute_of_value(self, node: cst.Attribute, env: Env, function, depth: int) -> Interval:

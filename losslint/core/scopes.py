@@ -8,6 +8,7 @@ metrics, schedulers, samplers, target preparation and code under ``no_grad`` are
 from __future__ import annotations
 
 import fnmatch
+import os
 
 import libcst as cst
 
@@ -28,9 +29,13 @@ FRAMEWORK_LOSS_METHODS = frozenset({"forward", "call", "__call__"})
 class LossScopes:
     """The loss functions (defs and lambdas) of a module and the loss statements outside them."""
 
-    def __init__(self, index: ModuleIndex, patterns: tuple[str, ...] = ()) -> None:
+    def __init__(self, index: ModuleIndex, patterns: tuple[str, ...] = (), path: str | None = None) -> None:
         self.index = index
         self.patterns = patterns
+        # A file named for losses (losses.py, focal_loss.py, criterions/...): a hint for its functions.
+        self.file_stem = os.path.splitext(os.path.basename(path))[0] if path else ""
+        self.path_named_loss = bool(self.file_stem) and V.loss_named(self.file_stem) and not V.NOT_LOSS_WORDS.search(
+            self.file_stem) and not self.file_stem.startswith("test") and not self.file_stem.endswith("_test")
         self.functions: set[FunctionInfo] = set()
         self.statements: set[cst.SimpleStatementLine] = set()
         self.excluded: set[FunctionInfo] = set()
@@ -78,9 +83,16 @@ class LossScopes:
     def is_torch_loss(self, cls: ClassInfo) -> bool:
         bases = self.class_bases(cls)
         derives_loss = any(b.endswith(("_Loss", "_WeightedLoss")) for b in bases)
-        return derives_loss or (bool(V.LOSS_WORDS.search(cls.name)) and (
+        # A class named as a loss that is called on tensors (forward / __call__), whatever its base
+        # (torchrl's LossModule, a package's own base class).
+        named = V.strongly_loss_named(cls.name) and bool({"forward", "__call__"} & set(cls.methods)) \
+            and not self.is_keras_loss(cls) and not self._is_keras_layer_named(cls)
+        return derives_loss or named or (V.strongly_loss_named(cls.name) and (
             self.is_torch_module(cls) or any(b.split(".")[-1].endswith("Loss") and not self._is_local_plain(b)
                                              for b in bases)))
+
+    def _is_keras_layer_named(self, cls: ClassInfo) -> bool:
+        return any(b.startswith("keras") for b in self.class_bases(cls))
 
     def _is_local_plain(self, base: str) -> bool:
         local = self.index.classes.get(base)
@@ -171,17 +183,39 @@ class LossScopes:
         if isinstance(info.node, cst.Lambda):
             return False
         returned = self.values.returns(info)
-        if "loss" in returned.provenance:
+        if "loss" in returned.provenance or "loss" in self._returned_loss(info).provenance:
             return True  # returns the value of a loss API, a loss object, or another loss function
-        if V.WEAK_LOSS_WORDS.search(info.name) and not V.STRONG_LOSS_WORDS.search(info.name):
-            return returned.grad.value == "yes"
-        if V.LOSS_WORDS.search(info.name) and not info.name.startswith("__"):
-            # A loss-like name is evidence only for code that computes on tensors (whether or not a
-            # bug has cut the gradient on the way): not for constants, strings or settings.
-            return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
-                and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
-                                                  or "from-tensor" in returned.provenance)
-        return False
+        if info.name.startswith("__"):
+            return False
+        returned = _loss_content(returned)
+        # A loss-like name (the function's, its class's, its file's) is evidence only for code that
+        # computes on tensors (whether or not a bug has cut the gradient on the way), not for
+        # constants, strings or settings; a weak word (cost, entropy) only with a gradient.
+        names = [info.name] + ([info.cls.name] if info.cls is not None and info.parent is None else [])
+        if self.path_named_loss:
+            names.append(self.file_stem)
+        words = set().union(*(V.loss_words(n) for n in names))
+        if not words:
+            return False
+        if not words - V.WEAK_LOSS_TOKENS:
+            return returned.grad.value == "yes" or bool({"from-tensor", "stepped", "detached"} & returned.provenance)
+        return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
+            and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
+                                              or "from-tensor" in returned.provenance)
+
+    def _returned_loss(self, info: FunctionInfo):
+        """The value a function returns as its loss (``return loss, metrics``; ``{"loss": ...}``)."""
+        from losslint.core.values import NONE
+
+        result = NONE
+        ranges = self.values.ranges
+        for statement in iter_nodes(info.node.body, skip_functions=True):
+            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
+                    and statement.body[0].value is not None:
+                env = ranges.env_before(info, statement)
+                for loss in returned_losses(statement.body[0].value):
+                    result = result.join(self.values.value(loss, env, info))
+        return result
 
     def callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
         if isinstance(value, cst.Lambda):
@@ -241,7 +275,14 @@ class LossScopes:
         for statement in iter_nodes(function.node.body, skip_functions=True):
             if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
                     and statement.body[0].value is not None:
-                returns[statement] = returned_losses(statement.body[0].value)
+                value = statement.body[0].value
+                returns[statement] = returned_losses(value)
+                if isinstance(value, cst.Tuple) and len(value.elements) > 1:
+                    # ``return weights, costs``: later elements that carry a gradient are losses too
+                    # (``return loss, acc.item()``: a metric does not).
+                    env = ranges.env_before(function, statement)
+                    returns[statement] += [e.value for e in value.elements[1:]
+                                           if self.values.value(e.value, env, function).grad.value != "no"]
         if not returns:
             return None
         statements: set = set()
@@ -346,6 +387,22 @@ class LossScopes:
         return False
 
 
+def _loss_content(value):
+    """What a returned container holds as its loss: ``{"loss": {"losses": x, ...}}`` -> x; a tuple of
+    weights and costs -> what its elements join to."""
+    for _ in range(4):
+        if value.kind.value != "container":
+            break
+        keyed = [v for k, v in value.members if "loss" in k]
+        if keyed:
+            value = keyed[0]
+        elif value.element is not None:
+            value = value.element
+        else:
+            break
+    return value
+
+
 def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
     """What a return statement returns as the loss: the first element of a tuple, the "loss" entry
     of a dict, both sides of a conditional expression."""
@@ -354,9 +411,11 @@ def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(value, cst.Tuple) and value.elements:
         return [value.elements[0].value]
     if isinstance(value, cst.Dict):
-        keyed = [e.value for e in value.elements if isinstance(e, cst.DictElement)
-                 and isinstance(e.key, cst.SimpleString) and "loss" in e.key.evaluated_value]
-        return keyed or [e.value for e in value.elements if isinstance(e, cst.DictElement)]
+        entries = [(e.key.evaluated_value if isinstance(e.key, cst.SimpleString) else "", e.value)
+                   for e in value.elements if isinstance(e, cst.DictElement)]
+        exact = [v for k, v in entries if k == "loss"]  # Lightning and HF read this key
+        keyed = [v for k, v in entries if "loss" in k]
+        return exact or keyed or [v for _, v in entries]
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
         keyed = [a.value for a in value.args if a.keyword is not None and "loss" in a.keyword.value]
         return keyed or [a.value for a in value.args]

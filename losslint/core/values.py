@@ -101,6 +101,10 @@ class Value:
     def join(self, other: "Value") -> "Value":
         if self == other:
             return self
+        if self.kind is Kind.NONE:  # ``return None`` on one path says nothing about the other
+            return other
+        if other.kind is Kind.NONE:
+            return self
         if self.kind is Kind.UNKNOWN and other.kind is not Kind.UNKNOWN and other.kind is not Kind.NONE:
             kind = other.kind if self.grad is Grad.NO and not self.provenance else Kind.UNKNOWN
         elif self.kind is Kind.NONE:
@@ -349,6 +353,8 @@ class ValueAnalysis:
         if value is not None and init is not None:
             env = self.ranges.env_before(init, None)
             found = self.value(value, env, init, None, depth)
+            if found.kind is Kind.UNKNOWN:  # self.criterion = criterion: an object handed in
+                return found.tagged("attribute")
             return found
         if attribute in cls.methods:
             return Value(Kind.FUNCTION)
@@ -440,6 +446,8 @@ class ValueAnalysis:
         constant = left.is_constant and right.is_constant
         provenance = frozenset({"constant"}) if constant else frozenset()
         provenance |= (left.provenance | right.provenance) & {"prediction", "from-tensor", "stepped"}
+        if isinstance(op, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide)) and "loss" in left.provenance | right.provenance:
+            provenance |= {"loss"}  # a weighted loss, a sum of loss terms: still a loss
         if kinds & {Kind.TENSOR, Kind.MASK, Kind.INDEX}:
             if kinds <= {Kind.INDEX, Kind.MASK, Kind.NUMBER} and not isinstance(op, cst.Divide) \
                     and left.kind is not Kind.TENSOR and right.kind is not Kind.TENSOR:
@@ -574,6 +582,9 @@ class ValueAnalysis:
             inner = operands[0] if operands else UNKNOWN
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, inner.grad))
         if tail in V.CREATION:
+            if tail in V.GRADIENT_KEEPING_WRAPS and operands and (operands[0].is_tensor or operands[0].kind is Kind.UNKNOWN):
+                return operands[0] if operands[0].is_tensor else Value(Kind.TENSOR, operands[0].grad,
+                                                                       operands[0].provenance)
             if tail in V.WRAPPING and operands and operands[0].is_tensor:
                 return Value(operands[0].kind, Grad.NO, operands[0].provenance | {"rewrapped"})
             dtype = keywords.get("dtype")
@@ -771,7 +782,7 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, tensor.grad, frozenset({"log_softmax"}))
         operands = [v(p) for p in positional]
         grad = most(tensor.grad, *(o.grad for o in operands if o.is_tensor))
-        keep = tensor.provenance & {"constant", "prediction"}
+        keep = tensor.provenance & {"constant", "prediction", "count", "from-mask", "from-index"}
         if method in _VALUE_KEEPING:
             keep = tensor.provenance - {"loss"}
             return Value(tensor.kind, grad, keep)
@@ -1047,9 +1058,11 @@ class ValueAnalysis:
             top = function
             while top.parent is not None:
                 top = top.parent
+            # The function, the one it is nested in, or (for a method) its class's methods.
+            bodies = [m.node for m in top.cls.methods.values()] if top.cls is not None else [top.node]
             self._computes[function] = any(
                 isinstance(n, cst.Call) and (_is_tensor_op(n, self.imports) or _is_tensor_method_call(n, self.imports))
-                for n in iter_nodes(top.node))
+                for body in bodies for n in iter_nodes(body))
         return self._computes[function]
 
     def usage(self, function: FunctionInfo) -> dict[str, set[str]]:

@@ -17,8 +17,10 @@ CREATION = frozenset({
     "sequence_mask", "ones_initializer", "zeros_initializer", "finfo", "iinfo", "tensor", "as_tensor",
     "from_numpy", "constant", "convert_to_tensor", "Tensor", "LongTensor", "FloatTensor", "BoolTensor",
 })
-# Of these, the ones that keep the value (and the gradient) of a tensor argument.
+# Of these, the ones that keep the value of a tensor argument; of those, the ones that keep its
+# gradient too (torch.tensor(t) copies without history; as_tensor / convert_to_tensor pass t through).
 WRAPPING = frozenset({"tensor", "as_tensor", "constant", "convert_to_tensor", "from_numpy", "Tensor"})
+GRADIENT_KEEPING_WRAPS = frozenset({"as_tensor", "convert_to_tensor"})
 # Results that are boolean masks: comparisons and tests.
 MASK_RESULT = frozenset({
     "eq", "ne", "gt", "ge", "lt", "le", "greater", "less", "greater_equal", "less_equal", "equal",
@@ -97,15 +99,59 @@ LOSS_CLASS = re.compile(r"^(torch\.nn\.\w+Loss|keras\.losses\.[A-Z]\w+|tf\.losse
 MODEL_CLASS = re.compile(r"^(torch\.nn\.(?!\w*Loss$)[A-Z]\w*|keras\.(layers\.[A-Z]\w*|Model|Sequential|models\.\w+)"
                          r"|keras\.applications\.\w+)$")
 
-# Words of loss-function names: a hint among the evidence, never enough alone.
-LOSS_WORDS = re.compile(r"loss|cost|criterion|objective|nll|xent|cross_?entropy|(^|_)(bce|mse|mae|dice|focal|kl|kld|"
-                        r"divergence|elbo|likelihood|penalty|hinge|triplet|contrastive|infonce|ce)(_|$|\d)",
-                        re.IGNORECASE)
-# Loss words that name other things too (an acquisition cost, an objective to maximise, a
-# likelihood to report): evidence only for a function whose result carries the prediction's gradient.
-WEAK_LOSS_WORDS = re.compile(r"cost|objective|penalty|likelihood", re.IGNORECASE)
-STRONG_LOSS_WORDS = re.compile(r"loss|criterion|nll|xent|cross_?entropy|(^|_)(bce|mse|mae|dice|focal|kl|kld|"
-                               r"divergence|elbo|hinge|triplet|contrastive|infonce|ce)(_|$|\d)", re.IGNORECASE)
+# Words of loss names (of a function, its class, or its file): a hint among the evidence, never
+# enough alone. Matched on the name's words (``FocalLoss`` -> focal, loss; ``kl_div`` -> kl, div);
+# the longer words also as a prefix or suffix of a word (``celoss``, ``xentropy``).
+LOSS_TOKENS = ("loss", "criterion", "objective", "cost", "nll", "entropy", "xent", "bce", "mse", "mae", "dice",
+               "focal", "kl", "kld", "divergence", "elbo", "likelihood", "contrastive", "triplet", "hinge",
+               "penalty", "infonce", "ce", "regularization", "regularizer")
+# Words that name other things too (an acquisition cost, an objective to maximise, a likelihood
+# to report, an entropy to log): evidence only for code whose result carries the gradient.
+WEAK_LOSS_TOKENS = frozenset({"cost", "objective", "likelihood", "penalty", "entropy", "regularization",
+                              "regularizer"})
+_AFFIX_TOKENS = tuple(w for w in LOSS_TOKENS if len(w) >= 5) + ("loss", "nll", "bce", "mse", "xent")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def name_words(name: str) -> list[str]:
+    out = []
+    for part in re.split(r"[_\W]+", name):
+        out.extend(t.lower() for t in _CAMEL.findall(part))
+    return out
+
+
+def loss_words(name: str) -> set[str]:
+    """The loss words a name holds (``focal_loss`` -> {"focal", "loss"}); a cross entropy is one."""
+    found = set()
+    words = name_words(name)
+    if any(a == "cross" and b in ("entropy", "entropies") for a, b in zip(words, words[1:])) or any(
+            w in ("crossentropy", "xentropy", "xent") for w in words):
+        found.add("xent")
+    for word in words:
+        for token in LOSS_TOKENS:
+            if word in (token, token + "s", token + "es") or (
+                    token in _AFFIX_TOKENS and (word.startswith(token) or word.endswith(token))):
+                found.add(token)
+    return found
+
+
+def strongly_loss_named(name: str) -> bool:
+    return bool(loss_words(name) - WEAK_LOSS_TOKENS)
+
+
+def loss_named(name: str) -> bool:
+    return bool(loss_words(name))
+
+
+class _LossWords:
+    """``LOSS_WORDS.search(name)``: does the name hold a loss word?"""
+
+    @staticmethod
+    def search(name: str) -> bool:
+        return loss_named(name)
+
+
+LOSS_WORDS = _LossWords()
 
 # Words that mark code that is not a loss, whatever else it computes.
 NOT_LOSS_WORDS = re.compile(r"metric|accuracy|(^|_)(acc|precision|recall|f1|auc|psnr|ssim_metric|evaluat\w*|"

@@ -22,6 +22,7 @@ class Term:
     node: cst.BaseExpression  # the whole weighted term
     weight: float  # its constant coefficient (1 when none is written)
     explicit: bool  # the coefficient is written out
+    named: bool = False  # written where a name was bound (``loss_kl = 1e-8 * kl``), read through it
 
 
 def sum_operands(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, float]]:
@@ -32,20 +33,44 @@ def sum_operands(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, flo
     return [(node, 1.0)]
 
 
-def term(node: cst.BaseExpression, facts: FileFacts) -> Term | None:
-    """A weighted loss term, or None for a constant (an eps) or something that is not a loss."""
-    inner = strip_parens(node)
-    if isinstance(inner, cst.UnaryOperation) and isinstance(inner.operator, cst.Minus):
-        return term(inner.expression, facts)
-    weight, value, explicit = 1.0, inner, False
-    if isinstance(inner, cst.BinaryOperation) and isinstance(inner.operator, (cst.Multiply, cst.Divide)):
-        left, right = facts.range(inner.left), facts.range(inner.right)
-        if isinstance(inner.operator, cst.Multiply) and left.is_constant and not right.is_constant:
-            weight, value, explicit = left.lo, inner.right, True
-        elif right.is_constant and not left.is_constant and right.lo != 0:
-            weight = right.lo if isinstance(inner.operator, cst.Multiply) else 1.0 / right.lo
-            value, explicit = inner.left, True
-    if facts.range(value).is_constant or not _is_loss_value(value, facts):
+def product_factors(node: cst.BaseExpression) -> list[tuple[cst.BaseExpression, int]]:
+    """``a * b / c`` -> [(a, 1), (b, 1), (c, -1)] (iteratively; parentheses and signs looked through)."""
+    factors: list[tuple[cst.BaseExpression, int]] = []
+    stack = [(strip_parens(node), 1)]
+    while stack:
+        current, power = stack.pop()
+        if isinstance(current, cst.UnaryOperation) and isinstance(current.operator, cst.Minus):
+            stack.append((strip_parens(current.expression), power))
+        elif isinstance(current, cst.BinaryOperation) and isinstance(current.operator, (cst.Multiply, cst.Divide)):
+            stack.append((strip_parens(current.left), power))
+            stack.append((strip_parens(current.right), -power if isinstance(current.operator, cst.Divide) else power))
+        else:
+            factors.append((current, power))
+    return factors[::-1]
+
+
+def term(node: cst.BaseExpression, facts: FileFacts, depth: int = 0) -> Term | None:
+    """A weighted loss term, or None for a constant (an eps) or something that is not a loss. The
+    weight is the product of the term's constant factors (``1e7 * self.w * kd_loss`` -> 1e7);
+    a name bound to a weighted term (``loss_kl = 1e-8 * kl``) is read through."""
+    factors = product_factors(node)
+    weight, explicit, values = 1.0, False, []
+    for factor, power in factors:
+        value = facts.range(factor)
+        if value.is_constant and value.lo != 0:  # a constant is a weight, never the loss itself
+            weight *= value.lo ** power
+            explicit = True
+        else:
+            values.append((factor, power))
+    if len(values) == 1 and values[0][1] == 1 and not explicit and isinstance(values[0][0], cst.Name) and depth < 3:
+        env = facts.env()
+        bindings = env.get(values[0][0].value, ())
+        if len(bindings) == 1 and bindings[0] != "outer" and isinstance(bindings[0].value, cst.BinaryOperation):
+            inner = term(bindings[0].value, facts, depth + 1)
+            if inner is not None and inner.explicit:
+                return Term(node, inner.weight, True, named=True)
+    if not values or not any(power == 1 and not facts.range(v).is_constant and _is_loss_value(v, facts)
+                             for v, power in values):
         return None
     return Term(node, abs(weight), explicit)
 

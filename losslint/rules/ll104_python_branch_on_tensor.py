@@ -34,11 +34,22 @@ class PythonBranchOnTensor(Rule):
         if not (isinstance(func, cst.Name) and func.value in ("max", "min")) or func.value in self.facts.imports.bound_names:
             return
         values = [a.value for a in call.args if a.keyword is None]
-        if len(values) >= 2 and all(self.facts.is_tensor_like(v) for v in values) \
-                and any(self.facts.is_prediction_derived(v) for v in values):
+        # max(0, margin - score): one tensor is enough for Python to compare it (a multi-element
+        # tensor raises, a scalar one makes a hard choice the gradient cannot see). A count
+        # (max(num_pos, 1)) carries no gradient and is left alone.
+        if len(values) >= 2 and any(self._compared_tensor(v) for v in values):
             self.report(call, f"builtin `{func.value}()` of tensors compares them in Python: a hard choice made "
                               f"outside the graph, which raises inside tf.function (AutoGraph does not rewrite "
                               f"it); use `torch.{func.value}imum` / `tf.math.{func.value}imum`")
+
+    def _compared_tensor(self, node: cst.BaseExpression) -> bool:
+        """A float tensor that builtin max/min would compare in Python: computed by framework ops, or
+        by a helper applied to such tensors; not a count of a mask (``max(num_pos, 1)``)."""
+        value = self.facts.value(node)
+        if value.provenance & {"count", "from-index", "from-mask"} or value.kind.value in ("index", "mask"):
+            return False
+        return value.is_float_tensor or (value.kind.value == "unknown" and value.grad.value != "no"
+                                         and not isinstance(node, cst.Name))
 
     def _check(self, test: cst.BaseExpression, where: str) -> None:
         if isinstance(test, cst.BooleanOperation):

@@ -83,11 +83,12 @@ class BceOnSigmoid(Rule):
         loss = self._loss_kind(call)
         if loss is None:
             return
-        index, replacement, constructor = loss
+        index, replacement, constructor, inline = loss
         positional = [a for a in call.args if a.keyword is None]
         if len(positional) <= index or _keyword(call, "from_logits") or (
                 constructor is not None and _keyword(constructor, "from_logits")):
             return
+        movable_fix = inline
         found = self.facts.producer(positional[index].value, "sigmoid")
         if found is None:
             return
@@ -97,16 +98,18 @@ class BceOnSigmoid(Rule):
             return
         self.report(call, "binary cross-entropy of a sigmoid: the sigmoid saturates to 0 or 1 and the loss "
                           "clamps or overflows there; pass the logits to the with-logits form",
-                    fix=self._fix(call, positional[index], logits[0], replacement, constructor) if movable else None)
+                    fix=self._fix(call, positional[index], logits[0], replacement, constructor)
+                    if movable and movable_fix else None)
 
     def _loss_kind(self, call: cst.Call):
         qualified = self.facts.imports.qualify(call.func)
         if qualified in FUNCTIONS:
-            return (*FUNCTIONS[qualified], None)
-        if isinstance(call.func, cst.Call):  # nn.BCELoss()(p, y)
-            constructor = self.facts.imports.qualify(call.func.func)
-            if constructor in CLASSES:
-                return (*CLASSES[constructor], call.func)
+            return (*FUNCTIONS[qualified], None, True)
+        # nn.BCELoss()(p, y), or a loss object built elsewhere (criterion = nn.BCELoss(); criterion(p, y)):
+        # fixed in place only when the constructor is part of the call.
+        found = self.facts.loss_object(call.func)
+        if found is not None and found[0] in CLASSES:
+            return (*CLASSES[found[0]], found[1], isinstance(call.func, cst.Call))
         return None
 
     def _fix(self, call, argument: cst.Arg, logits, replacement, constructor) -> Fix | None:

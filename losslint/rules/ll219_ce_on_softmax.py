@@ -7,7 +7,9 @@ from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import ANYWHERE, Rule
 
 # Losses that apply log_softmax themselves: a softmax before them is applied twice.
-CE_FUNCTIONS = {"F.cross_entropy": 0}
+CE_FUNCTIONS = {"F.cross_entropy": 0, "tf.nn.softmax_cross_entropy_with_logits": 1,
+                "tf.nn.softmax_cross_entropy_with_logits_v2": 1, "tf.nn.sparse_softmax_cross_entropy_with_logits": 1,
+                "tf.losses.softmax_cross_entropy": 1, "tf.losses.sparse_softmax_cross_entropy": 1}
 CE_CLASSES = {"torch.nn.CrossEntropyLoss": 0}
 # Keras losses are on probabilities unless from_logits=True: then a softmax before them is applied twice.
 KERAS_FUNCTIONS = {"keras.losses.categorical_crossentropy": 1, "keras.losses.sparse_categorical_crossentropy": 1,
@@ -33,10 +35,10 @@ class CrossEntropyOnSoftmax(Rule):
         if kind is None:
             return
         what, index, constructor = kind
-        positional = [a for a in call.args if a.keyword is None]
-        if len(positional) <= index:
+        argument = self._logits_argument(call, index)
+        if argument is None:
             return
-        found = self.facts.producer(positional[index].value, "softmax")
+        found = self.facts.producer(argument.value, "softmax")
         if found is None:
             return
         softmax, movable = found
@@ -46,14 +48,27 @@ class CrossEntropyOnSoftmax(Rule):
         else:
             message = ("cross-entropy of a softmax output applies softmax twice: gradients shrink and the loss "
                        "cannot go below a floor; pass the logits")
-        self.report(call, message, fix=self._fix(positional[index], softmax, what) if movable else None)
+        self.report(call, message, fix=self._fix(argument, softmax, what) if movable else None)
+
+    def _logits_argument(self, call: cst.Call, index: int) -> cst.Arg | None:
+        """The prediction argument: by keyword (``logits=``, ``input=``, ``y_pred=``) or by position."""
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in ("logits", "input", "y_pred"):
+                return arg
+        positional = [a for a in call.args if a.keyword is None]
+        return positional[index] if len(positional) > index else None
 
     def _kind(self, call: cst.Call):
         qualified = self.facts.imports.qualify(call.func)
         constructor = None
-        if qualified is None and isinstance(call.func, cst.Call):
-            constructor = call.func
-            qualified = self.facts.imports.qualify(call.func.func)
+        if qualified is None:
+            # nn.CrossEntropyLoss()(p, y), or a loss object built elsewhere (self.criterion(p, y))
+            found = self.facts.loss_object(call.func)
+            if found is None:
+                return None
+            qualified, constructor = found
+            if constructor is None:
+                constructor = cst.Call(cst.Name("_"))  # built elsewhere, from no keyword we can read
         if qualified is None:
             return None
         table_ce, table_keras, table_nll = ((CE_FUNCTIONS, KERAS_FUNCTIONS, NLL_FUNCTIONS) if constructor is None

@@ -26,7 +26,11 @@ class TensorToPython(Rule):
             value, what = call.args[0].value, f"{func.value}()"
         else:
             return
-        if not self.facts.is_tensor_like(value) or not self.facts.is_prediction_derived(value):
+        # ``.item()`` / ``.numpy()`` exist on tensors and arrays only: a value of unknown kind (a helper of
+        # another module's result) that carries a gradient is a tensor; ``float(x)`` needs evidence.
+        known = self.facts.is_tensor_like(value) or (
+            isinstance(func, cst.Attribute) and self.facts.value(value).kind.value == "unknown")
+        if not known or not self.facts.carries_gradient(value):
             return
         if not self.facts.on_loss_path(call):
             return  # logging, metrics, or anything the returned loss does not use
