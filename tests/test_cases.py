@@ -17,7 +17,7 @@ CASES = sorted(p for p in CASES_DIR.glob("*.py") if not p.name.startswith("_"))
 HEADER = re.compile(r"^#\s*(case|source|expect|near|style|select):\s*(.*?)\s*$")
 PAIR = re.compile(r"^(LL\d{3}):(\d+)$")
 # The score the suite must keep (raised as the analysis improves; never lowered to pass).
-FLOOR = {"positives_exact": 0.0, "negatives_clean": 0.0}
+FLOOR = {"positives_exact": 0.80, "negatives_clean": 1.0}
 SCORE: dict = {}
 
 

@@ -49,7 +49,8 @@ class FileFacts:
         # Where the traversal is: innermost function and statement.
         self._functions: list[FunctionInfo] = []
         self._statements: list[cst.CSTNode] = []
-        self._loss_depth = 0
+        self._loss_depth = 0  # loss statements (sink slices) the traversal is in
+        self._function_loss: list[bool] = []  # per enclosing function: is it loss code?
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
         self._reduced: dict[FunctionInfo, str] | None = None
@@ -82,17 +83,15 @@ class FileFacts:
             info = self.index.function_of.get(node)
             if info is not None:
                 self._functions.append(info)
-                if info in self.scopes.functions:
-                    self._loss_depth += 1
+                self._function_loss.append(self.scopes.is_loss_function(info))
 
     def leave(self, node: cst.CSTNode) -> None:
         cls = type(node)
         if self._assumed and self._assumed[-1][0] is node:
             self._assumed.pop()
         if (cls is cst.FunctionDef or cls is cst.Lambda) and self._functions and self._functions[-1].node is node:
-            info = self._functions.pop()
-            if info in self.scopes.functions:
-                self._loss_depth -= 1
+            self._functions.pop()
+            self._function_loss.pop()
         if cls in _STATEMENTS and self._statements and self._statements[-1] is node:
             self._statements.pop()
             if node in self.scopes.statements:
@@ -134,7 +133,9 @@ class FileFacts:
 
     @property
     def in_loss_scope(self) -> bool:
-        return self._loss_depth > 0
+        # A def nested in a loss function is loss code only where the loss uses it (metrics helpers
+        # defined inside a compute_loss are not); a lambda is part of the expression it is written in.
+        return self._loss_depth > 0 or (bool(self._function_loss) and self._function_loss[-1])
 
     @property
     def function(self) -> FunctionInfo | None:

@@ -380,6 +380,9 @@ def _used_names(node: cst.CSTNode, values_only: bool = False) -> set[str]:
             if dotted is not None and dotted.startswith("self."):
                 names.add(".".join(dotted.split(".")[:2]))
                 continue
+        if values_only and isinstance(current, cst.Subscript):
+            stack.append(current.value)  # x[i:j], x[idx]: the values of x; the index only selects
+            continue
         if values_only and isinstance(current, cst.Call):
             func = current.func
             if isinstance(func, cst.Name) and func.value == "len":

@@ -211,8 +211,9 @@ class RangeAnalysis:
         stack = [(value, env)]
         while stack:
             node, node_env = stack.pop()
-            # Sizes count too: ``total / len(idx)`` computes the loss from idx.
-            for name in used_names(node):
+            # Values only: what is read for a size, a shape or a device (len(x), x.shape) is not
+            # computed into the loss, and a Python number made there cuts no gradient.
+            for name in used_names(node, values_only=True):
                 for binding in node_env.get(name, ()):
                     if binding is OUTER or id(binding) in seen or not isinstance(binding, Binding):
                         continue

@@ -36,6 +36,9 @@ class LossScopes:
         self.file_stem = os.path.splitext(os.path.basename(path))[0] if path else ""
         self.path_named_loss = bool(self.file_stem) and V.loss_named(self.file_stem) and not V.NOT_LOSS_WORDS.search(
             self.file_stem) and not self.file_stem.startswith("test") and not self.file_stem.endswith("_test")
+        # A test module (test_*.py, *_test.py: what pytest collects) checks losses, by design with the
+        # naive forms it compares against: none of it is loss code.
+        self.is_test_file = self.file_stem.startswith("test_") or self.file_stem.endswith("_test")
         self.functions: set[FunctionInfo] = set()
         self.statements: set[cst.SimpleStatementLine] = set()
         self.excluded: set[FunctionInfo] = set()
@@ -116,15 +119,17 @@ class LossScopes:
         if cls is None:
             return False
         names = [cls.name, *(b.split(".")[-1] for b in self.class_bases(cls))]
-        # A metric-learning loss (BaseMetricLossFunction) is a loss: loss words win.
-        return any(V.NOT_LOSS_BASES.search(n) and not V.LOSS_WORDS.search(n) for n in names) \
-            and not any(V.LOSS_WORDS.search(n) for n in names)
+        # A metric-learning loss (BaseMetricLossFunction) is a loss: within one name, loss words win;
+        # a KLDivergence(Metric) is a metric.
+        return any(V.NOT_LOSS_BASES.search(n) and not V.LOSS_WORDS.search(n) for n in names)
 
     # -- the search ----------------------------------------------------------------------------
     def find(self, values) -> None:
         """Mark loss code; ``values`` is the ValueAnalysis that tells what functions return."""
         self.values = values
         index = self.index
+        if self.is_test_file:
+            return
         self.excluded = set()
         for info in index.functions:  # parents come before the functions nested in them
             if self._excluded(info):
@@ -281,8 +286,8 @@ class LossScopes:
                     # ``return weights, costs``: later elements that carry a gradient are losses too
                     # (``return loss, acc.item()``: a metric does not).
                     env = ranges.env_before(function, statement)
-                    returns[statement] += [e.value for e in value.elements[1:]
-                                           if self.values.value(e.value, env, function).grad.value != "no"]
+                    extra = [(e.value, self.values.value(e.value, env, function)) for e in value.elements[1:]]
+                    returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"]
         if not returns:
             return None
         statements: set = set()
@@ -296,8 +301,8 @@ class LossScopes:
         while changed:
             changed = False
             read = set()
-            for statement in [*statements, *returns]:
-                read |= used_names(statement, values_only=True)
+            for node in [*statements, *(loss for losses in returns.values() for loss in losses)]:
+                read |= used_names(node, values_only=True)
             for assignment in function.assignments:
                 if assignment.statement not in statements and assignment.targets & read and any(
                         isinstance(small, cst.Expr) for small in assignment.statement.body):
@@ -380,9 +385,12 @@ class LossScopes:
 
     # -- questions -------------------------------------------------------------------------------
     def is_loss_function(self, info: FunctionInfo | None) -> bool:
+        """In the loss code found; a lambda where the function it is written in is."""
         while info is not None:
             if info in self.functions:
                 return True
+            if not isinstance(info.node, cst.Lambda):
+                return False
             info = info.parent
         return False
 

@@ -426,7 +426,11 @@ class ValueAnalysis:
         if base.kind is Kind.UNKNOWN:
             if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
                     and isinstance(node.slice[0].slice.value, cst.SimpleString):
-                return Value(Kind.UNKNOWN, base.grad)  # batch["labels"]: a value of a mapping
+                # batch["labels"]: a value of a mapping; its key breaks the tie as a name would
+                key = node.slice[0].slice.value.evaluated_value
+                if V.TARGET_NAME.match(key) or V.SCALAR_NAME.match(key):
+                    return Value(Kind.UNKNOWN, Grad.NO, frozenset({"target"}))
+                return Value(Kind.UNKNOWN, base.grad)
             return Value(Kind.UNKNOWN, base.grad, base.provenance & {"prediction"})
         return UNKNOWN
 

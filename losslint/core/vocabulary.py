@@ -153,12 +153,27 @@ class _LossWords:
 
 LOSS_WORDS = _LossWords()
 
-# Words that mark code that is not a loss, whatever else it computes.
-NOT_LOSS_WORDS = re.compile(r"metric|accuracy|(^|_)(acc|precision|recall|f1|auc|psnr|ssim_metric|evaluat\w*|"
-                            r"infer\w*|predict|sample|sampler|scheduler|schedule|assign\w*|encode|decode|"
-                            r"get_targets?|target_assign\w*|init\w*|reset\w*|logging|summary|stats?|"
-                            r"test_\w+|_test|visuali[sz]\w*|plot\w*)(_|$)",
-                            re.IGNORECASE)
+# Words that mark code that is not a loss, whatever else it computes (matched as words, plurals too).
+NOT_LOSS_TOKENS = frozenset({
+    "metric", "accuracy", "acc", "precision", "recall", "f1", "auc", "psnr", "evaluate", "evaluation", "eval",
+    "infer", "inference", "predict", "prediction", "sample", "sampler", "sampling", "schedule", "scheduler",
+    "assign", "assigner", "encode", "encoder", "decode", "decoder", "decoding", "activation", "init",
+    "initialize", "reset", "logging", "summary", "stat", "statistic", "test", "visualize", "plot", "postprocess",
+    "preprocess", "generate", "generation", "decodes", "encodes"})
+
+
+class _NotLossWords:
+    """``NOT_LOSS_WORDS.search(name)``: does the name hold a word of code that is not a loss?"""
+
+    @staticmethod
+    def search(name: str) -> bool:
+        words = name_words(name)
+        if any(a == "get" and b in ("target", "targets") for a, b in zip(words, words[1:])):
+            return True  # get_targets: target preparation
+        return any(w in NOT_LOSS_TOKENS or (w.endswith("s") and w[:-1] in NOT_LOSS_TOKENS) for w in words)
+
+
+NOT_LOSS_WORDS = _NotLossWords()
 NOT_LOSS_BASES = re.compile(r"Metric|Scheduler|LRScheduler|Sampler|Assigner|Coder|Encoder$|TestCase|Callback",)
 
 # Parameters that by name hold a prediction or a target (used only when no other evidence decides).

@@ -29,7 +29,8 @@ class TensorToPython(Rule):
         # ``.item()`` / ``.numpy()`` exist on tensors and arrays only: a value of unknown kind (a helper of
         # another module's result) that carries a gradient is a tensor; ``float(x)`` needs evidence.
         known = self.facts.is_tensor_like(value) or (
-            isinstance(func, cst.Attribute) and self.facts.value(value).kind.value == "unknown")
+            isinstance(func, cst.Attribute) and self.facts.value(value).kind.value == "unknown"
+            and self.facts.is_prediction_derived(value))
         if not known or not self.facts.carries_gradient(value):
             return
         if not self.facts.on_loss_path(call):
