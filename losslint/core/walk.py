@@ -73,18 +73,21 @@ class _Handlers:
 
 
 def walk(node: cst.CSTNode, visitor) -> None:
-    _walk(node, _Handlers(visitor))
-
-
-def _walk(node: cst.CSTNode, handlers: _Handlers) -> None:
-    cls = type(node)
-    visit = handlers.visit(cls)
-    if visit is None or visit(node) is not False:
-        for child in children(node):
-            _walk(child, handlers)
-    leave = handlers.leave(cls)
-    if leave is not None:
-        leave(node)
+    """Iterative: a tree may nest deeper than Python's stack."""
+    handlers = _Handlers(visitor)
+    stack: list[tuple[cst.CSTNode, bool]] = [(node, False)]
+    while stack:
+        current, leaving = stack.pop()
+        cls = type(current)
+        if leaving:
+            leave = handlers.leave(cls)
+            if leave is not None:
+                leave(current)
+            continue
+        visit = handlers.visit(cls)
+        stack.append((current, True))
+        if visit is None or visit(current) is not False:
+            stack.extend((child, False) for child in reversed(children(current)))
 
 
 def iter_nodes(node: cst.CSTNode, skip_functions: bool = False) -> Iterator[cst.CSTNode]:
