@@ -37,8 +37,6 @@ def fixed(body: str, head: str = HEAD, unsafe: bool = True) -> str:
     ("(a - b) ** 2 | c", "((a - b) ** 2 | c) + 1e-8"),
     ("(a - b) ** 2 & c", "((a - b) ** 2 & c) + 1e-8"),
     ("(a - b) ** 2 ^ c", "((a - b) ** 2 ^ c) + 1e-8"),
-    ("(a - b) ** 2 << c", "((a - b) ** 2 << c) + 1e-8"),
-    ("((a - b) ** 2 > c)", "((a - b) ** 2 > c) + 1e-8"),
     ("(lambda: (a - b) ** 2)()", "(lambda: (a - b) ** 2)() + 1e-8"),
     ("(a - b) ** 2 * c", "(a - b) ** 2 * c + 1e-8"),
 ])

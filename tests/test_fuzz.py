@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 from losslint.engine import Settings, fix_source, lint_source  # noqa: E402
 from losslint.rules import all_rules  # noqa: E402
 
+# The generator compiles what it makes; CPython warns about code such as ``1()``.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 EXAMPLES = int(os.environ.get("LOSSLINT_FUZZ_EXAMPLES", "100"))
 GRAMMAR = hypothesmith.from_grammar()  # built once: building it costs more than drawing from it
 SLOW_EXAMPLES = 2500
