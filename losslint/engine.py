@@ -117,13 +117,18 @@ class _Dispatcher:
 
     def run(self, root: cst.CSTNode) -> None:
         facts, table, check_time = self.facts, self.table, bounds.check_time
-        stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]  # iterative: trees nest deeper than the stack
+        # Iterative (trees nest deeper than the stack): a node, then later (node,) to leave it.
+        stack: list = [root]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        visited = 0
         while stack:
-            node, leaving = stack.pop()
-            if leaving:
-                facts.leave(node)
+            node = pop()
+            if type(node) is tuple:
+                facts.leave(node[0])
                 continue
-            check_time()
+            visited += 1
+            if not visited & 255:
+                check_time()
             facts.enter(node)
             for rule, handler, anywhere, on_path, control in table.get(type(node), ()):
                 if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control))):
@@ -133,8 +138,8 @@ class _Dispatcher:
                         raise
                     except Exception as error:
                         raise RuleError(rule.code, error) from error
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(children(node)))
+            push((node,))
+            extend(reversed(children(node)))
 
 
 def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings,
@@ -187,7 +192,7 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     return kept
 
 
-def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
+def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings, tree: ast.Module | None = None) -> bytes:
     """The source with definitions no rule can act on blanked out (lines and columns unchanged)."""
     if not settings.reduce or settings.loss_patterns:
         return body  # configured loss-function names can match any definition
@@ -201,7 +206,7 @@ def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
     def keep(block: str) -> bool:
         data = block.encode("utf-8")
         return any(pattern.search(data) for pattern in patterns)
-    reduced = reduce_source(text, keep)
+    reduced = reduce_source(text, keep, tree)
     return reduced.encode("utf-8") if reduced is not None else body
 
 
@@ -410,7 +415,8 @@ def _noqa_only(source: bytes, filename: str, settings: Settings) -> FileResult:
 def _lint(source: Source, filename: str, rules: list[type[Rule]], settings: Settings, with_edits: bool) -> FileResult:
     result = FileResult(filename)
     # JSON/SARIF edits are computed from the module's code: they need the whole file.
-    parsed = source.text if with_edits else _reduced(source.text, rules, settings)
+    parsed = source.text if with_edits else _reduced(source.text, rules, settings,
+                                                      None if source.shifts else source.tree)
     try:
         bounds.check_size(len(parsed), bounds.MAX_PARSE_BYTES, "the code to parse")
         module = parse(parsed)

@@ -73,21 +73,22 @@ class _Handlers:
 
 
 def walk(node: cst.CSTNode, visitor) -> None:
-    """Iterative: a tree may nest deeper than Python's stack."""
+    """Iterative: a tree may nest deeper than Python's stack. A node is pushed, then (node,) to
+    leave it once its children are done."""
     handlers = _Handlers(visitor)
-    stack: list[tuple[cst.CSTNode, bool]] = [(node, False)]
+    stack: list = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        current, leaving = stack.pop()
-        cls = type(current)
-        if leaving:
-            leave = handlers.leave(cls)
+        current = pop()
+        if type(current) is tuple:
+            leave = handlers.leave(type(current[0]))
             if leave is not None:
-                leave(current)
+                leave(current[0])
             continue
-        visit = handlers.visit(cls)
-        stack.append((current, True))
+        visit = handlers.visit(type(current))
+        push((current,))
         if visit is None or visit(current) is not False:
-            stack.extend((child, False) for child in reversed(children(current)))
+            extend(reversed(children(current)))
 
 
 def iter_nodes(node: cst.CSTNode, skip_functions: bool = False) -> Iterator[cst.CSTNode]:
