@@ -127,7 +127,7 @@ class _Dispatcher:
                 facts.leave(node[0])
                 continue
             visited += 1
-            if not visited & 255:
+            if visited & 255 == 1:  # the first node, then every 256th
                 check_time()
             facts.enter(node)
             for rule, handler, anywhere, on_path, control in table.get(type(node), ()):
