@@ -36,17 +36,28 @@ class Cache:
     def _path(self, entry: str) -> Path:
         return self.folder / entry[:2] / f"{entry[2:]}.json"
 
-    def get(self, entry: str) -> FileResult | None:
+    def get(self, entry: str, filename: str | None = None) -> FileResult | None:
+        """The cached result, or None for a miss. Entries are untrusted input: anything but a
+        well-formed entry for ``filename`` is a miss, and the file is analysed afresh."""
         try:
-            data = json.loads(self._path(entry).read_text(encoding="utf-8"))
-            return FileResult(data["filename"], [_diagnostic(d) for d in data["diagnostics"]], data["error"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a missing or unreadable entry is a miss
+            path = self._path(entry)
+            if path.stat().st_size > _MAX_ENTRY_BYTES:
+                return None
+            data = json.loads(path.read_text(encoding="utf-8"))
+            result = FileResult(_text(data["filename"]), [_diagnostic(d) for d in _list(data["diagnostics"])],
+                                _optional_text(data["error"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
+            return None
+        if filename is not None and (result.filename != filename
+                                     or any(d.filename != filename for d in result.diagnostics)):
+            return None
+        return result
 
     def put(self, entry: str, result: FileResult) -> None:
         if not result.cacheable or (result.error and result.error.startswith(("internal error", "cannot read"))):
             return  # not a property of this file's content alone: analyze it again next time
         path = self._path(entry)
+        temp = None
         try:
             if not self.folder.exists():
                 self.folder.mkdir(parents=True)
@@ -58,8 +69,15 @@ class Cache:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, default=_enum_value)
             os.replace(temp, path)
+            temp = None
         except OSError:
-            pass  # a read-only tree lints without a cache
+            pass  # a read-only tree or a full disk: lints without a cache
+        finally:
+            if temp is not None:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
 
     def clear(self) -> bool:
         if self.folder.is_dir():
@@ -74,12 +92,42 @@ def _enum_value(value):
     raise TypeError(value)
 
 
+# An entry holds one file's findings; one this large was not written by losslint.
+_MAX_ENTRY_BYTES = 64 * 2**20
+
+
 def _diagnostic(d: dict) -> Diagnostic:
+    d = _dict(d)
     fix = None
     if d["fix"] is not None:
-        f = d["fix"]
-        fix = FixSummary(Applicability(f["applicability"]), f["message"],
-                         tuple(Edit(e["content"], Location(**e["location"]), Location(**e["end_location"]), e.get("cell"))
-                               for e in f["edits"]))
-    return Diagnostic(d["code"], d["message"], d["filename"], Location(**d["location"]),
-                      Location(**d["end_location"]), fix, d.get("cell"), d.get("noqa_row"))
+        f = _dict(d["fix"])
+        fix = FixSummary(Applicability(f["applicability"]), _text(f["message"]),
+                         tuple(Edit(_text(e["content"]), _location(e["location"]), _location(e["end_location"]),
+                                    _optional_int(e.get("cell"))) for e in map(_dict, _list(f["edits"]))))
+    return Diagnostic(_text(d["code"]), _text(d["message"]), _text(d["filename"]), _location(d["location"]),
+                      _location(d["end_location"]), fix, _optional_int(d.get("cell")),
+                      _optional_int(d.get("noqa_row")))
+
+
+def _location(value) -> Location:
+    value = _dict(value)
+    return Location(_int(value["row"]), _int(value["column"]))
+
+
+def _checked(kind):
+    def check(value):
+        if type(value) is not kind:  # bool is not an int here, nor a float
+            raise TypeError(f"{kind.__name__} expected")
+        return value
+    return check
+
+
+_text, _int, _list, _dict = _checked(str), _checked(int), _checked(list), _checked(dict)
+
+
+def _optional_text(value):
+    return None if value is None else _text(value)
+
+
+def _optional_int(value):
+    return None if value is None else _int(value)

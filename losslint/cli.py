@@ -11,13 +11,14 @@ from pathlib import Path
 from losslint import __version__, reporters
 from losslint.config import (Config, ConfigError, describe, load, nearest, per_file_entry, rule_code,
                              validate_selectors)
-from losslint.discovery import iter_python_files
+from losslint.discovery import iter_python_files, resolved
 from losslint.engine import SYNTAX_ERROR
 from losslint.notebook import Notebook
 from losslint.rules import all_rules
-from losslint.runner import Job, run_jobs, run_source
+from losslint.runner import Interrupted, Job, read_error, run_jobs, run_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_SIGNAL = 128  # + the signal's number, as shells report a run a signal stopped
 
 
 class _Extend(argparse.Action):
@@ -129,13 +130,12 @@ def _serve(err) -> int:
 def main(argv: list[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin = stdin or sys.stdin
-    out, err = stdout or sys.stdout, stderr or sys.stderr
+    out, err = _Output(stdout or sys.stdout), _Output(stderr or sys.stderr)
     try:
         return _main(argv, stdin, out, err)
-    except BrokenPipeError:  # ``losslint src/ | head``: the reader left; stop quietly
-        if out is sys.stdout:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return EXIT_ERROR
+    finally:
+        out.flush()
+        err.flush()
 
 
 def _main(argv: list[str], stdin, out, err) -> int:
@@ -171,11 +171,65 @@ def _main(argv: list[str], stdin, out, err) -> int:
     except ConfigError as error:
         err.write(f"losslint: error: {error}\n")
         return EXIT_ERROR
+    except Interrupted as stop:
+        err.write(_interrupted(stop, (args.fix or args.fix_only or args.add_noqa) and not args.diff))
+        return EXIT_SIGNAL + stop.signum
     except KeyboardInterrupt:
-        return EXIT_ERROR
+        err.write("losslint: interrupted by SIGINT\n")
+        return EXIT_SIGNAL + 2
     finally:
         if report is not None:
             report.close()
+
+
+def _interrupted(stop: Interrupted, fixing: bool) -> str:
+    text = f"losslint: interrupted by {stop}"
+    if not fixing:
+        return text + "\n"
+    if not stop.rewritten:
+        return text + "; no file was rewritten\n"
+    count = len(stop.rewritten)
+    return (f"{text}; {count} file{'s were' if count != 1 else ' was'} rewritten, the others are as they were:\n"
+            + "".join(f"  {name}\n" for name in stop.rewritten))
+
+
+class _Output:
+    """A stream whose reader may leave early (``losslint src/ | head -1``): what follows is
+    dropped, and the exit code stays the one the findings give."""
+
+    def __init__(self, stream, state: list | None = None) -> None:
+        self.stream = stream
+        self.state = state if state is not None else [False]  # shared with .buffer: the reader left
+
+    def write(self, data) -> None:
+        if not self.state[0]:
+            try:
+                self.stream.write(data)
+            except BrokenPipeError:
+                self._reader_left()
+
+    def flush(self) -> None:
+        if not self.state[0]:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._reader_left()
+            except (ValueError, OSError):  # closed by the caller
+                pass
+
+    def __getattr__(self, name):
+        if name == "buffer":
+            return _Output(self.stream.buffer, self.state)
+        return getattr(self.stream, name)
+
+    def _reader_left(self) -> None:
+        self.state[0] = True
+        for standard in (sys.stdout, sys.stderr):
+            if self.stream in (standard, getattr(standard, "buffer", None)):
+                try:  # no second error when the interpreter flushes at exit
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), standard.fileno())
+                except (OSError, ValueError):
+                    pass
 
 
 def command_line_overrides(args) -> dict:
@@ -206,7 +260,7 @@ def _run(args, stdin, out, err) -> int:
     explicit = load(args.config) if args.config else None
 
     def config_for(path: Path) -> Config:
-        base = explicit or nearest(path.resolve().parent)
+        base = explicit or nearest(resolved(path).parent)
         return base.with_overrides(**overrides)
 
     def settings_for(path: Path):
@@ -242,32 +296,37 @@ def _run(args, stdin, out, err) -> int:
                 _write_bytes(out, source)
             return EXIT_CLEAN
         job = Job(display, display, settings_for(Path(display)), "diff" if mode != "lint" else "lint",
-                  args.unsafe_fixes, with_edits)
+                  args.unsafe_fixes, with_edits, explicit=True)
         result = run_source(source, job)
         results.append((result, source))
         if mode == "fix":  # the fixed code goes to stdout, the findings to stderr
             _write_bytes(out, result.fixed if result.fixed is not None else source)
             out = err
     else:
-        missing = [p for p in paths if not Path(p).exists()]
+        missing = [p for p in paths if _missing(p)]
         for path in missing:
             err.write(f"losslint: error: {path}: no such file or folder\n")
         if missing:
             return EXIT_ERROR
+        unreadable: list = []
         force = args.force_exclude if args.force_exclude is not None else any(
             config_for(Path(p)).force_exclude for p in paths)
         files = list(iter_python_files([Path(p) for p in paths], lambda path: config_for(path).is_excluded(path),
-                                       respect_gitignore=not args.no_respect_gitignore, force_exclude=force))
+                                       respect_gitignore=not args.no_respect_gitignore, force_exclude=force,
+                                       unreadable=lambda path, reason: unreadable.append(
+                                           (read_error(str(path), reason), None))))
         if args.show_files:
             out.write("".join(f"{f}\n" for f in sorted(files)))
             return EXIT_CLEAN
-        jobs = [Job(str(f), str(f), settings_for(f), mode, args.unsafe_fixes, with_edits) for f in files]
+        named = {Path(p) for p in paths}
+        jobs = [Job(str(f), str(f), settings_for(f), mode, args.unsafe_fixes, with_edits, explicit=f in named)
+                for f in files]
         cache = None
         if mode == "lint" and not args.no_cache:
             from losslint.cache import Cache
 
             cache = Cache(Path.cwd())
-        results = run_jobs(jobs, cache=cache)
+        results = unreadable + run_jobs(jobs, cache=cache)
     return _report(args, results, mode, output_format, out)
 
 
@@ -278,6 +337,19 @@ def _write_bytes(out, data: bytes) -> None:
         out.buffer.flush()
     else:
         out.write(data.decode("utf-8", "replace"))
+
+
+def _missing(path: str) -> bool:
+    """Nothing at all at ``path`` (a broken link, or one inside a folder that cannot be searched,
+    is there: it is reported as a file that cannot be read)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
 
 
 def _report(args, results, mode: str, output_format: str, out) -> int:

@@ -147,7 +147,7 @@ def _specificity(code: str, selectors) -> int:
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside the root, or a symbolic link loop
         return path.as_posix()
 
 
@@ -299,7 +299,10 @@ def config_file_in(folder: Path) -> Path | None:
 def nearest(directory: Path) -> Config:
     """The configuration of the nearest folder at or above ``directory`` that has one."""
     for folder in (directory, *directory.parents):
-        found = config_file_in(folder)
+        try:
+            found = config_file_in(folder)
+        except OSError:  # a folder that cannot be searched holds no config we can read
+            continue
         if found is not None:
             return load(found)
     return Config(root=directory)

@@ -23,14 +23,19 @@ def _gitignore(folder: Path) -> pathspec.PathSpec | None:
         return None
 
 
+def resolved(path: Path) -> Path:
+    """The absolute path with symbolic links resolved; never raises (a link loop stays as it is)."""
+    return Path(os.path.realpath(path))
+
+
 def _ancestor_ignores(folder: Path) -> list[tuple[Path, pathspec.PathSpec]]:
     """.gitignore files of the folders above ``folder``, up to the repository root."""
     out = []
-    for parent in folder.resolve().parents:
+    for parent in resolved(folder).parents:
         spec = _gitignore(parent)
         if spec is not None:
             out.append((parent, spec))
-        if (parent / ".git").exists():
+        if _exists(parent / ".git"):
             break
     return out
 
@@ -38,7 +43,7 @@ def _ancestor_ignores(folder: Path) -> list[tuple[Path, pathspec.PathSpec]]:
 def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
     for base, spec in specs:
         try:
-            relative = path.resolve().relative_to(base.resolve()).as_posix()
+            relative = resolved(path).relative_to(resolved(base)).as_posix()
         except ValueError:
             continue
         if spec.match_file(relative + ("/" if is_dir else "")):
@@ -46,46 +51,84 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
     return False
 
 
-def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool],
-                      respect_gitignore: bool = True, force_exclude: bool = False) -> Iterator[Path]:
+def iter_python_files(paths: list[Path], excluded: Callable[[Path], bool], respect_gitignore: bool = True,
+                      force_exclude: bool = False, unreadable: Callable[[Path, str], None] | None = None,
+                      ) -> Iterator[Path]:
     """Files named on the command line are yielded (unless ``force_exclude`` and excluded);
     folders are walked. A file reached twice (named twice, or named and inside a named folder)
-    is yielded once."""
+    is yielded once. A folder that cannot be listed, and a source file that cannot be reached (a
+    broken or looping link, a folder that cannot be searched), go to ``unreadable(path, reason)``
+    instead of being passed over."""
+    report = unreadable or (lambda path, reason: None)
     seen: set[Path] = set()
     for root in paths:
         if force_exclude and excluded(root):
             continue
-        if not root.is_dir():
+        try:
+            is_dir = root.is_dir()
+        except OSError as error:  # inside a folder that cannot be searched
+            report(root, f"cannot read: {error.strerror or error}")
+            continue
+        if not is_dir:
             found = [root]
         else:
             specs = _ancestor_ignores(root) if respect_gitignore else []
-            found = _walk(root, specs, excluded, respect_gitignore)
+            found = _walk(root, specs, excluded, respect_gitignore, report)
         for path in found:
-            key = path.resolve()
+            key = resolved(path)
             if key not in seen:
                 seen.add(key)
                 yield path
 
 
-def _walk(folder: Path, specs, excluded, respect_gitignore: bool = True) -> Iterator[Path]:
+def _walk(folder: Path, specs, excluded, respect_gitignore: bool, report) -> Iterator[Path]:
     own = _gitignore(folder) if respect_gitignore else None
     if own is not None:
         specs = [*specs, (folder, own)]
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as error:
+        report(folder, f"cannot read folder: {error.strerror or error}")
         return
     for entry in entries:
         path = Path(entry.path)
-        is_dir = entry.is_dir(follow_symlinks=False)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError as error:
+            report(path, f"cannot read: {error.strerror or error}")
+            continue
         if is_dir and entry.name in DEFAULT_EXCLUDES:
             continue
         if _ignored(path, is_dir, specs) or excluded(path):
             continue
         if is_dir:
-            yield from _walk(path, specs, excluded, respect_gitignore)
-        elif entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file():
-            yield path
+            yield from _walk(path, specs, excluded, respect_gitignore, report)
+        elif entry.name.endswith(SOURCE_SUFFIXES):
+            problem = _not_a_file(entry)
+            if problem is None:
+                yield path
+            elif problem:
+                report(path, problem)
+
+
+def _not_a_file(entry: os.DirEntry) -> str | None:
+    """None for a regular file (or a link to one); why a source-named entry cannot be read; ""
+    for something that is not a file at all (a link to a folder, a socket)."""
+    try:
+        if entry.is_file():
+            return None
+        os.stat(entry.path)
+    except OSError as error:  # a broken link, a link loop, a folder that cannot be searched
+        kind = "file" if not entry.is_symlink() else "link"
+        return f"cannot read {kind}: {error.strerror or error}"
+    return ""
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def exclusion(patterns: tuple[str, ...], root: Path) -> Callable[[Path], bool]:
@@ -95,7 +138,7 @@ def exclusion(patterns: tuple[str, ...], root: Path) -> Callable[[Path], bool]:
 
     def excluded(path: Path) -> bool:
         try:
-            relative = path.resolve().relative_to(root.resolve()).as_posix()
+            relative = resolved(path).relative_to(resolved(root)).as_posix()
         except ValueError:
             relative = path.as_posix()
         return spec.match_file(relative) or spec.match_file(relative + "/")

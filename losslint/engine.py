@@ -6,17 +6,19 @@ import ast
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from losslint import bounds, fixes
 from losslint.core.facts import FileFacts
 from losslint.core.reduce import reduce_source
 from losslint.core.walk import children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
+from losslint.parse import Source, Unanalysable, lines_of, parse, prepare, quiet_compile, restore
 from losslint.rules import all_rules
 from losslint.rules.base import FILE, LOSS, Rule
 from losslint.suppression import Suppressions, physical_lines, without_codes
@@ -87,12 +89,6 @@ class RuleError(Exception):
         self.code = code
 
 
-class LintError(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
-
 # -- analysis -------------------------------------------------------------------------------------
 def _wanted_rules(source: bytes, settings: Settings) -> list[type[Rule]]:
     if not FRAMEWORK_TEXT.search(source):
@@ -119,20 +115,31 @@ class _Dispatcher:
                 self.table.setdefault(node_type, []).append((rule, getattr(rule, attr), anywhere, on_path,
                                                             rule.follows_control))
 
-    def run(self, node: cst.CSTNode) -> None:
-        facts = self.facts
-        facts.enter(node)
-        for rule, handler, anywhere, on_path, control in self.table.get(type(node), ()):
-            if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control))):
-                try:
-                    handler(node)
-                except RecursionError:
-                    raise
-                except Exception as error:
-                    raise RuleError(rule.code, error) from error
-        for child in children(node):
-            self.run(child)
-        facts.leave(node)
+    def run(self, root: cst.CSTNode) -> None:
+        facts, table, check_time = self.facts, self.table, bounds.check_time
+        # Iterative (trees nest deeper than the stack): a node, then later (node,) to leave it.
+        stack: list = [root]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        visited = 0
+        while stack:
+            node = pop()
+            if type(node) is tuple:
+                facts.leave(node[0])
+                continue
+            visited += 1
+            if visited & 255 == 1:  # the first node, then every 256th
+                check_time()
+            facts.enter(node)
+            for rule, handler, anywhere, on_path, control in table.get(type(node), ()):
+                if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control))):
+                    try:
+                        handler(node)
+                    except (RecursionError, MemoryError, bounds.OverBudget):
+                        raise
+                    except Exception as error:
+                        raise RuleError(rule.code, error) from error
+            push((node,))
+            extend(reversed(children(node)))
 
 
 def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], settings: Settings,
@@ -142,7 +149,25 @@ def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], set
     _Dispatcher(facts, [rule(facts, reports) for rule in rules], settings.everywhere).run(module)
     if result is not None and facts.ranges.read_other_files:
         result.cacheable = False
-    return _without_superseded(reports)
+    reports = _without_superseded(reports)
+    parents = fixes.Parents()
+    return [_offered(report, module, parents) for report in reports]
+
+
+def _offered(report: Report, module: cst.Module, parents: fixes.Parents) -> Report:
+    """The report with its fix as it will be applied: parenthesized to keep operator precedence,
+    in itself and where it stands; none when it would drop a comment of the code it rewrites."""
+    if report.fix is None:
+        return report
+    replacements = []
+    for old, new in report.fix.replacements:
+        if fixes.comments(old) - fixes.comments(new):
+            report.fix = None
+            return report
+        parent, field_name = parents.of(old, report.statement or module)
+        replacements.append((old, fixes.parenthesized(new, parent, field_name)))
+    report.fix.replacements = replacements
+    return report
 
 
 def _without_superseded(reports: list[Report]) -> list[Report]:
@@ -167,7 +192,7 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     return kept
 
 
-def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
+def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings, tree: ast.Module | None = None) -> bytes:
     """The source with definitions no rule can act on blanked out (lines and columns unchanged)."""
     if not settings.reduce or settings.loss_patterns:
         return body  # configured loss-function names can match any definition
@@ -181,21 +206,59 @@ def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings) -> bytes:
     def keep(block: str) -> bool:
         data = block.encode("utf-8")
         return any(pattern.search(data) for pattern in patterns)
-    reduced = reduce_source(text, keep)
+    reduced = reduce_source(text, keep, tree)
     return reduced.encode("utf-8") if reduced is not None else body
 
 
-def _parse(source: bytes, filename: str) -> cst.Module:
+def _error(filename: str, error: Exception) -> Diagnostic:
+    """LL000 for a file that cannot be analysed, where the reason is (line 1 when it has no place)."""
+    if isinstance(error, bounds.TooLarge):
+        message, row, column = f"too large to analyse: {error}", error.row, error.column
+    elif isinstance(error, Unanalysable):
+        message, row, column = str(error), error.row, error.column
+    elif isinstance(error, bounds.OverBudget):
+        message, row, column = f"too large to analyse: no result within {bounds.TIME_BUDGET_SECONDS:g} s", 1, 1
+    elif isinstance(error, RecursionError):
+        message, row, column = "too large to analyse: nested too deeply for the analysis", 1, 1
+    elif isinstance(error, MemoryError):
+        message, row, column = "too large to analyse: out of memory", 1, 1
+    else:
+        raise error
+    return Diagnostic(SYNTAX_ERROR, message, filename, Location(row, column), Location(row, column))
+
+
+# Errors that are about this run (time, memory), not the file's content: not cached.
+_TRANSIENT = (bounds.OverBudget, MemoryError)
+_BAD_INPUT = (Unanalysable, bounds.TooLarge, bounds.OverBudget, RecursionError, MemoryError)
+
+
+def _failed(filename: str, error: Exception) -> FileResult:
+    diagnostic = _error(filename, error)
+    return FileResult(filename, [diagnostic], diagnostic.message, cacheable=not isinstance(error, _TRANSIENT))
+
+
+def _prepared(source: bytes, filename: str, settings: Settings, explicit: bool,
+              ) -> tuple[list[type[Rule]], Source | FileResult | None]:
+    """The rules that look at the file and its checked source; or a result for a file that cannot
+    be analysed; or None for a file no rule looks at (CPython's verdict is still given for a
+    file named on the command line)."""
+    if len(source) > bounds.MAX_FILE_BYTES:  # before any pass over it, even the rules' triggers
+        if not FRAMEWORK_TEXT.search(source):
+            return [], None
+        too_large = bounds.TooLarge(f"the file is {bounds.megabytes(len(source))} "
+                                    f"(the limit is {bounds.megabytes(bounds.MAX_FILE_BYTES)})")
+        return [], _failed(filename, too_large)
+    rules = _wanted_rules(source, settings)
+    # ``--select LL000``: CPython's verdict on the files that name a framework, and nothing else.
+    syntax_only = SYNTAX_ERROR in settings.codes and not settings.rules() and FRAMEWORK_TEXT.search(source)
+    if not rules and not explicit and not syntax_only:
+        return rules, None
+    body = source[len(BOM):] if source.startswith(BOM) else source
     try:
-        return cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
-        raise LintError(Diagnostic(SYNTAX_ERROR, f"syntax error: {message}", filename,
-                                   Location(error.raw_line, error.raw_column + 1),
-                                   Location(error.raw_line, error.raw_column + 1))) from None
-    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
-        raise LintError(Diagnostic(SYNTAX_ERROR, f"cannot decode file: {error}", filename,
-                                   Location(1, 1), Location(1, 1))) from None
+        prepared = prepare(body, filename, nesting=bool(rules))
+    except (Unanalysable, bounds.TooLarge) as error:
+        return rules, _failed(filename, error)
+    return rules, prepared if rules else None
 
 
 def _located(reports: list[Report], module: cst.Module, source: bytes | None = None,
@@ -325,38 +388,64 @@ def _text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bool = False) -> FileResult:
-    """Findings for one file's content. Raises nothing for bad input: errors become LL000."""
-    result = FileResult(filename)
-    rules = _wanted_rules(source, settings)
-    body = source[len(BOM):] if source.startswith(BOM) else source
-    if not rules and SYNTAX_ERROR in settings.codes and not settings.rules() and FRAMEWORK_TEXT.search(source):
-        try:  # ``--select LL000``: the files that do not parse, and nothing else
-            _parse(body, filename)
-        except LintError as error:
-            result.error = error.diagnostic.message
-            result.diagnostics.append(error.diagnostic)
-            return result
-    if not rules:
-        if UNUSED_NOQA in settings.codes and b"noqa" in body.lower():  # no rule reads it: every code is unused
-            result.diagnostics = _unused_noqa(Suppressions(_text(body)), filename, settings)
-        return result
-    # JSON/SARIF edits are computed from the module's code: they need the whole file.
-    parsed = body if with_edits else _reduced(body, rules, settings)
+def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bool = False,
+                explicit: bool = False) -> FileResult:
+    """Findings for one file's content. Raises nothing for bad input: errors become LL000.
+    ``explicit``: the file was named by the user, so CPython's verdict is given even when no rule
+    looks at it."""
+    rules, prepared = _prepared(source, filename, settings, explicit)
+    if not isinstance(prepared, Source):
+        return prepared or _noqa_only(source, filename, settings)
     try:
-        module = _parse(parsed, filename)
-    except LintError as error:
-        result.error = error.diagnostic.message
-        result.diagnostics.append(error.diagnostic)
-        return result
-    text = body.decode(module.encoding, errors="replace")
+        return bounds.run_deep(_lint, prepared, filename, rules, settings, with_edits)
+    except _BAD_INPUT as error:
+        return _failed(filename, error)
+
+
+def _noqa_only(source: bytes, filename: str, settings: Settings) -> FileResult:
+    """A file no rule looks at: its noqa comments are the only findings it can have (every code
+    in them is unused)."""
+    result = FileResult(filename)
+    body = source[len(BOM):] if source.startswith(BOM) else source
+    if UNUSED_NOQA in settings.codes and b"noqa" in body.lower():
+        result.diagnostics = _unused_noqa(Suppressions(_text(body)), filename, settings)
+    return result
+
+
+def _lint(source: Source, filename: str, rules: list[type[Rule]], settings: Settings, with_edits: bool) -> FileResult:
+    result = FileResult(filename)
+    # JSON/SARIF edits are computed from the module's code: they need the whole file.
+    parsed = source.text if with_edits else _reduced(source.text, rules, settings,
+                                                      None if source.shifts else source.tree)
+    try:
+        bounds.check_size(len(parsed), bounds.MAX_PARSE_BYTES, "the code to parse")
+        module = parse(parsed)
+    except (Unanalysable, bounds.TooLarge) as error:
+        return _failed(filename, error)
+    text = source.text.decode(module.encoding, errors="replace")
     reports = analyze_module(module, text, rules, settings, filename, result)
     suppressions = Suppressions(text)
-    result.diagnostics = _diagnostics(_located(reports, module, parsed), module, filename, suppressions,
-                                      with_edits, settings)
-    result.diagnostics = sorted(result.diagnostics + _unused_noqa(suppressions, filename, settings),
-                                key=Diagnostic.sort_key)
+    diagnostics = _diagnostics(_located(reports, module, parsed), module, filename, suppressions, with_edits,
+                               settings)
+    diagnostics = sorted(diagnostics + _unused_noqa(suppressions, filename, settings), key=Diagnostic.sort_key)
+    result.diagnostics = [_in_file(d, source) for d in diagnostics] if source.shifts else diagnostics
     return result
+
+
+def _in_file(diagnostic: Diagnostic, source: Source) -> Diagnostic:
+    """A diagnostic of ``source.text`` placed in the file (columns after a removed form feed)."""
+    def place(location: Location) -> Location:
+        return Location(location.row, source.column(location.row, location.column))
+    fix = diagnostic.fix
+    if fix is not None and fix.edits:
+        # An edit spanning a line that lost a form feed would drop it: that fix has no edits.
+        spans = any(row in source.shifts for edit in fix.edits
+                    for row in range(edit.location.row + 1, edit.end_location.row + 1))
+        edits = () if spans else tuple(replace(e, location=place(e.location), end_location=place(e.end_location))
+                                       for e in fix.edits)
+        fix = replace(fix, edits=edits)
+    return replace(diagnostic, location=place(diagnostic.location), end_location=place(diagnostic.end_location),
+                   fix=fix)
 
 
 # -- fixing ----------------------------------------------------------------------------------------
@@ -392,57 +481,133 @@ def _non_overlapping(located) -> list[Report]:
 
 
 def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = False,
-               with_edits: bool = False) -> FileResult:
-    """Apply fixes until none is left (bounded), then lint the result. Keeps BOM, encoding and
-    line endings; a pass whose output does not parse is dropped. Unused noqa codes (LL901) are
-    removed last: comments do not change what the code means."""
+               with_edits: bool = False, explicit: bool = False) -> FileResult:
+    """Apply fixes until none is left (bounded), then lint the result. Keeps BOM, encoding, line
+    endings and form feeds; a pass whose output does not compile is dropped, and a file libcst
+    would not reproduce byte for byte is not fixed. Unused noqa codes (LL901) are removed last:
+    comments do not change what the code means."""
     levels = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
-    rules = _wanted_rules(source, settings)
+    rules, prepared = _prepared(source, filename, settings, explicit)
+    if isinstance(prepared, FileResult):
+        return prepared
+    if prepared is None:
+        body = source[len(BOM):] if source.startswith(BOM) else source
+        return _without_unused_noqa(source, body, _noqa_only(source, filename, settings), Counter(), levels)
+    try:
+        return bounds.run_deep(_fix, source, prepared, filename, rules, settings, levels, with_edits, explicit)
+    except _BAD_INPUT as error:
+        return _failed(filename, error)
+
+
+def _fix(source: bytes, prepared: Source, filename: str, rules: list[type[Rule]], settings: Settings,
+         levels: set[Applicability], with_edits: bool, explicit: bool) -> FileResult:
     bom = BOM if source.startswith(BOM) else b""
-    current = source[len(bom):]
+    current = prepared.text
     applied: Counter[str] = Counter()
-    for _ in range(MAX_FIX_PASSES if rules else 0):
-        try:
-            module = _parse(current, filename)
-        except LintError:
-            break
+    unfixable: Diagnostic | None = None
+    parsed_code: str | None = None  # libcst's rendering of the unfixed text
+    try:
+        module = parse(current)
+    except Unanalysable as error:
+        return _failed(filename, error)
+    for _ in range(MAX_FIX_PASSES):
+        bounds.check_time()
         text = current.decode(module.encoding, errors="replace")
-        suppressions = Suppressions(text)
-        located = [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module, current)
-                   if r.fix is not None and settings.fix_applicability(r.code, r.fix.applicability) in levels
-                   and not (settings.respect_noqa and suppressions.is_suppressed(r.code, s.row))]
+        located = _fixable(module, current, text, rules, settings, filename, levels)
         if not located:
             break
+        if parsed_code is None:
+            parsed_code = module.code
+            row = _first_difference(parsed_code, text)
+            if row is not None:
+                unfixable = _cannot_fix(filename, f"libcst does not reproduce line {row} exactly", row)
+                break
         chosen = _non_overlapping(located)
         new_module = _apply(module, chosen)
         new_bytes = new_module.bytes
-        try:
-            cst.parse_module(new_bytes)
-            compile(new_module.code, filename, "exec", dont_inherit=True)
-        except (cst.ParserSyntaxError, SyntaxError, ValueError):
-            break
         if new_bytes == current:
+            break
+        try:
+            quiet_compile(new_module.code, filename)
+            module = cst.parse_module(new_bytes)  # the next pass analyses what will be written
+        except (cst.ParserSyntaxError, SyntaxError, ValueError):
             break
         current = new_bytes
         applied.update(report.code for report in chosen)
         rules = _wanted_rules(current, settings)
         if not rules:
             break
-    result = lint_source(bom + current, filename, settings, with_edits)
+    else:  # every pass applied fixes: do they settle, or does a fix keep rewriting its own output?
+        if _fixable(module, current, current.decode(module.encoding, errors="replace"), rules, settings, filename,
+                    levels):
+            unfixable = _cannot_fix(filename, f"the fixes do not settle in {MAX_FIX_PASSES} passes", 1)
+            applied = Counter()
+    fixed = prepared.body
+    if applied:
+        restored = restore(prepared, current, parsed_code or "")
+        if restored is None:
+            row = min(prepared.shifts)
+            unfixable = _cannot_fix(filename, "a fix rewrites a line whose indentation holds a form feed", row)
+            applied = Counter()
+        else:
+            fixed = restored
+    result = _lint_again(bom + fixed, filename, settings, with_edits, explicit)
+    if unfixable is not None:
+        result.diagnostics = sorted([*result.diagnostics, unfixable], key=Diagnostic.sort_key)
+        result.error = result.error or unfixable.message
+    return _without_unused_noqa(source, fixed, result, applied, levels)
+
+
+def _without_unused_noqa(source: bytes, body: bytes, result: FileResult, applied: Counter,
+                         levels: set[Applicability]) -> FileResult:
+    """The fix result with the unused noqa codes (LL901) of ``body`` removed, and its counts."""
+    bom = BOM if source.startswith(BOM) else b""
     removals = [d for d in result.diagnostics
                 if d.code == UNUSED_NOQA and d.fix is not None and d.fix.applicability in levels]
     try:
         if removals:
-            current = apply_line_edits(current, [edit for d in removals for edit in d.fix.edits])
+            body = apply_line_edits(body, [edit for d in removals for edit in d.fix.edits])
             applied[UNUSED_NOQA] += len(removals)
             result.diagnostics = [d for d in result.diagnostics if d not in removals]
     except UnicodeDecodeError:
         pass  # a file in another encoding keeps its comments
     result.fixes_applied = sum(applied.values())
     result.fixed_codes = dict(applied)
-    if bom + current != source:
-        result.fixed = bom + current
+    if bom + body != source:
+        result.fixed = bom + body
     return result
+
+
+def _fixable(module: cst.Module, current: bytes, text: str, rules, settings: Settings, filename: str,
+             levels: set[Applicability]) -> list:
+    suppressions = Suppressions(text)
+    return [(r, s, e) for r, s, e in _located(analyze_module(module, text, rules, settings, filename), module, current)
+            if r.fix is not None and settings.fix_applicability(r.code, r.fix.applicability) in levels
+            and not (settings.respect_noqa and suppressions.is_suppressed(r.code, s.row))]
+
+
+def _lint_again(source: bytes, filename: str, settings: Settings, with_edits: bool, explicit: bool) -> FileResult:
+    """lint_source, from inside the analysis thread."""
+    rules, prepared = _prepared(source, filename, settings, explicit)
+    if not isinstance(prepared, Source):
+        return prepared or _noqa_only(source, filename, settings)
+    return _lint(prepared, filename, rules, settings, with_edits)
+
+
+def _first_difference(rendered: str, text: str) -> int | None:
+    """The first line where libcst's rendering of a file differs from it (a final newline that
+    libcst drops is put back when the file is written, so it does not count)."""
+    if rendered == text or text.startswith(rendered) and text[len(rendered):] in ("\n", "\r", "\r\n"):
+        return None
+    for row, (a, b) in enumerate(zip(lines_of(rendered), lines_of(text)), 1):
+        if a != b:
+            return row
+    return min(len(lines_of(rendered)), len(lines_of(text))) + 1
+
+
+def _cannot_fix(filename: str, reason: str, row: int) -> Diagnostic:
+    return Diagnostic(SYNTAX_ERROR, f"cannot fix: {reason}; the file is left as it was", filename,
+                      Location(row, 1), Location(row, 1))
 
 
 def apply_line_edits(source: bytes, edits) -> bytes:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +10,10 @@ from losslint.engine import Settings, fix_source, lint_source
 from losslint.rules import all_rules
 
 ALL_CODES = frozenset(all_rules())
+# Subprocesses (``python -m losslint``, the language server, flake8) import this checkout, not
+# whatever losslint the environment has installed.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent),
+                                                         os.environ.get("PYTHONPATH")]))
 
 
 def lint(code: str, codes=ALL_CODES, filename: str = "example.py"):

@@ -168,7 +168,7 @@ def test_unreadable_and_foreign_notebooks(tmp_path):
     nbformat.write(_notebook(new_code_cell("import torch"), new_code_cell("def loss(x:\n    return torch.log(x)")),
                    str(syntax))
     code, out, _ = _run(str(syntax))
-    assert code == 2 and f"{syntax}:cell 2:2:1: LL000 syntax error" in out
+    assert code == 2 and f"{syntax}:cell 2:1:9: LL000 syntax error: '(' was never closed" in out
 
 
 def test_folders_include_notebooks_and_the_cache_keeps_cells(notebook, tmp_path, monkeypatch):

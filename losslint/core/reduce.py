@@ -13,17 +13,21 @@ import re
 from typing import Callable
 
 WORD = re.compile(r"[A-Za-z_]\w*")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def reduce_source(text: str, keep: Callable[[str], bool]) -> str | None:
+def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | None = None) -> str | None:
     """``text`` with the definitions whose text ``keep`` rejects (and that nothing kept refers to)
-    blanked out; None when nothing can be dropped or the text does not parse."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # the libcst parse reports it
-    lines = text.splitlines(keepends=True)
+    blanked out; None when nothing can be dropped or the text does not parse. ``tree``: the
+    text's tree, when the caller has it."""
+    if tree is None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # the libcst parse reports it
+    # Lines as the tree counts them: str.splitlines also splits at form feeds, \x1c-\x1e, \u2028...
+    lines = _LINE.findall(text)
     blocks = _blocks(tree.body, lines)
     if not blocks:
         return None

@@ -73,18 +73,22 @@ class _Handlers:
 
 
 def walk(node: cst.CSTNode, visitor) -> None:
-    _walk(node, _Handlers(visitor))
-
-
-def _walk(node: cst.CSTNode, handlers: _Handlers) -> None:
-    cls = type(node)
-    visit = handlers.visit(cls)
-    if visit is None or visit(node) is not False:
-        for child in children(node):
-            _walk(child, handlers)
-    leave = handlers.leave(cls)
-    if leave is not None:
-        leave(node)
+    """Iterative: a tree may nest deeper than Python's stack. A node is pushed, then (node,) to
+    leave it once its children are done."""
+    handlers = _Handlers(visitor)
+    stack: list = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        current = pop()
+        if type(current) is tuple:
+            leave = handlers.leave(type(current[0]))
+            if leave is not None:
+                leave(current[0])
+            continue
+        visit = handlers.visit(type(current))
+        push((current,))
+        if visit is None or visit(current) is not False:
+            extend(reversed(children(current)))
 
 
 def iter_nodes(node: cst.CSTNode, skip_functions: bool = False) -> Iterator[cst.CSTNode]:

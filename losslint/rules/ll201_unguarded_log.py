@@ -39,7 +39,14 @@ class UnguardedLog(Rule):
     def _clamp_fix(self, call: cst.Call, arg: cst.BaseExpression, framework: str) -> Fix | None:
         eps = self.facts.eps_expression() or fixes.number(EPS)
         imports = []
-        if framework in ("torch", "tensor"):
+        existing = fixes.clamp_bounds(arg, self.facts)
+        if existing is not None:  # already a clamp, to a floor that is too low: raise that floor
+            floor = existing[0].value if existing[0] is not None else None
+            raised = eps if floor is None else fixes.raised_floor(floor, eps, self.facts)
+            if raised is None:
+                return None
+            guarded = fixes.with_bound(arg, existing[0], raised)
+        elif framework in ("torch", "tensor"):
             guarded = fixes.call(cst.Attribute(fixes.as_receiver(arg), cst.Name("clamp")), min=eps)
         elif framework in ("tf", "keras"):
             spelling = "tf.maximum" if framework == "tf" else "keras.ops.maximum"

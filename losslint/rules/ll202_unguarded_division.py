@@ -4,6 +4,7 @@ import libcst as cst
 
 from losslint import fixes
 from losslint.core.interval import UNKNOWN
+from losslint.core.walk import iter_nodes
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import LOSS, Rule
 
@@ -57,17 +58,48 @@ class UnguardedDivision(Rule):
 
     def _fix(self, node, numerator, divisor: cst.BaseExpression, nonnegative: bool) -> Fix | None:
         framework = self._framework()
+        if framework == "torch" and not fixes.made_by_framework(divisor, self.facts):
+            return None  # a divisor that may be a Python number has no ``.clamp``
         eps = self.facts.eps_expression() or fixes.number(EPS)
+        existing = fixes.clamp_bounds(divisor, self.facts)
+        if framework == "torch" and nonnegative and existing is not None:  # raise the floor it has
+            floor = existing[0].value if existing[0] is not None else None
+            raised = eps if floor is None else fixes.raised_floor(floor, eps, self.facts)
+            if raised is None:
+                return None
+            return Fix(f"Clamp the divisor to at least {cst.Module([]).code_for_node(eps)}", Applicability.UNSAFE,
+                       [(divisor, fixes.with_bound(divisor, existing[0], raised))])
         if framework == "torch" and nonnegative:
             guarded = fixes.call(cst.Attribute(fixes.as_receiver(divisor), cst.Name("clamp")), min=eps)
             return Fix(f"Clamp the divisor to at least {cst.Module([]).code_for_node(eps)}", Applicability.UNSAFE,
                        [(divisor, guarded)])
-        if framework in ("tf", "keras") and isinstance(node, cst.BinaryOperation) and numerator is not None:
+        if framework in ("tf", "keras") and isinstance(node, cst.BinaryOperation) and numerator is not None \
+                and self._masked_alike(numerator, divisor):
+            # 0 where the divisor is 0 is the limit only when the numerator is 0 there too (a masked
+            # mean over an empty mask); elsewhere x / 0 is a huge value, and 0 in its place is wrong.
             spelling = "tf.math.divide_no_nan" if framework == "tf" else "keras.ops.divide_no_nan"
             func, imports = fixes.spell(spelling, self.facts)
             new = fixes.call(func, numerator, divisor).with_changes(lpar=node.lpar, rpar=node.rpar)
             return Fix(f"Use `{spelling}`", Applicability.UNSAFE, [(node, new)], imports)
+        if framework in ("tf", "keras") and nonnegative and existing is None:
+            func, imports = fixes.spell("tf.maximum" if framework == "tf" else "keras.ops.maximum", self.facts)
+            return Fix(f"Floor the divisor at {cst.Module([]).code_for_node(eps)}", Applicability.UNSAFE,
+                       [(divisor, fixes.call(func, divisor, eps))], imports)
         return None
+
+    def _masked_alike(self, numerator: cst.BaseExpression, divisor: cst.BaseExpression) -> bool:
+        """Is the divisor the sum of a mask that also multiplies the numerator (``sum(m * x) / sum(m)``)?"""
+        produced = self.facts.producer(divisor, "sum")  # the sum itself, or the one a local name holds
+        if produced is None:
+            return False
+        operands = self.facts.operands(produced[0])
+        if len(operands) != 1:
+            return False
+        code = cst.Module([]).code_for_node
+        mask = code(fixes.strip_parens(operands[0]))
+        return any(isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.Multiply)
+                   and mask in (code(fixes.strip_parens(n.left)), code(fixes.strip_parens(n.right)))
+                   for n in (numerator, *iter_nodes(numerator)))
 
     def _framework(self) -> str | None:
         frameworks = self.facts.frameworks() - {"numpy", "math"}

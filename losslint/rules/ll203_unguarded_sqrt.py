@@ -24,21 +24,20 @@ class UnguardedSqrt(Rule):
         if meaning is None or meaning.framework in ("math", "builtin", "numpy"):
             return
         operands = self.facts.operands(call)
-        tight = meaning.receiver is not None  # x.sqrt(): the receiver binds tighter than +
         if meaning.op.name in ("sqrt", "rsqrt") and len(operands) == 1:
-            self._check(call, operands[0], meaning.op.name, tight)
+            self._check(call, operands[0], meaning.op.name)
         elif meaning.op.name == "pow" and len(operands) == 2 and self._is_half(operands[1]):
-            self._check(call, operands[0], "pow(x, 0.5)", tight)
+            self._check(call, operands[0], "pow(x, 0.5)")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if isinstance(node.operator, cst.Power) and self._is_half(node.right) and self.facts.is_tensor_like(node.left):
-            self._check(node, node.left, "x ** 0.5", tight=True)
+            self._check(node, node.left, "x ** 0.5")
 
     def _is_half(self, node: cst.BaseExpression) -> bool:
         value = self.facts.range(node)
         return value.is_constant and value.lo == 0.5
 
-    def _check(self, node: cst.BaseExpression, arg: cst.BaseExpression, what: str, tight: bool) -> None:
+    def _check(self, node: cst.BaseExpression, arg: cst.BaseExpression, what: str) -> None:
         if not self.facts.gradient_enabled or not self.facts.hazard_applies(arg, gradient_only=True):
             return  # no gradient, no infinite gradient
         value = self.facts.range(arg)
@@ -47,11 +46,10 @@ class UnguardedSqrt(Rule):
         negative = " or negative" if value.may_be_negative else ""
         self.report(node, f"`{what}` of a value that may be zero{negative}: the gradient is inf there (NaN after "
                           f"the chain rule), e.g. the distance between identical embeddings; add a small eps inside",
-                    fix=self._fix(arg, tight))
+                    fix=self._fix(arg))
 
-    def _fix(self, arg: cst.BaseExpression, tight: bool) -> Fix:
+    def _fix(self, arg: cst.BaseExpression) -> Fix:
         eps = self.facts.eps_expression() or fixes.number(EPS)
+        # Parenthesized where it stands, like every fix (a receiver, a power's base, an ``a if c else b``).
         guarded = cst.BinaryOperation(fixes.strip_parens(arg), cst.Add(), eps)
-        if tight or getattr(arg, "lpar", None):
-            guarded = guarded.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return Fix(f"Add {cst.Module([]).code_for_node(eps)} inside", Applicability.UNSAFE, [(arg, guarded)])

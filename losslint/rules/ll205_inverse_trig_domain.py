@@ -37,7 +37,10 @@ class InverseTrigDomain(Rule):
         low, high = cst.parse_expression(f"-1 + {MARGIN:.0e}".replace("e-0", "e-")), \
             cst.parse_expression(f"1 - {MARGIN:.0e}".replace("e-0", "e-"))
         imports = []
-        if meaning.framework in ("torch", "tensor"):
+        existing = fixes.clamp_bounds(x, self.facts)
+        if existing is not None and all(b is not None and fixes.is_literal_number(b.value) for b in existing):
+            clamped = fixes.with_bound(fixes.with_bound(x, existing[0], low), existing[1], high)  # narrow that clamp
+        elif meaning.framework in ("torch", "tensor"):
             clamped = fixes.call(cst.Attribute(fixes.as_receiver(x), cst.Name("clamp")), low, high)
         elif CLIP.get(meaning.framework):
             func, imports = fixes.spell(CLIP[meaning.framework], self.facts)
