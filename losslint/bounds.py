@@ -151,6 +151,31 @@ _recursion_lock = threading.Lock()
 _deep_runs = [0, 0]  # analyses running, the recursion limit before the first of them
 
 
+# What ``python file.py`` compiles is decided under CPython's default recursion limit.
+CPYTHON_RECURSION_LIMIT = 1000
+
+
+class cpython_recursion_limit:
+    """CPython's own recursion limit while a file is compiled to judge it, so that the verdict does
+    not depend on a limit raised elsewhere in the process (test runners raise it too). Where an
+    analysis thread is running with the raised limit, it is left as it is."""
+
+    def __enter__(self) -> None:
+        _recursion_lock.acquire()
+        self.previous = sys.getrecursionlimit()
+        if _deep_runs[0] == 0:
+            try:
+                sys.setrecursionlimit(CPYTHON_RECURSION_LIMIT)
+            except RecursionError:  # called from deeper than that: keep the limit
+                pass
+
+    def __exit__(self, *exc) -> None:
+        try:
+            sys.setrecursionlimit(self.previous)
+        finally:
+            _recursion_lock.release()
+
+
 class _deep_recursion:
     """The recursion limit is process-wide: raised while any analysis runs, restored after the last."""
 

@@ -94,7 +94,8 @@ def cpython_tree(text: str, filename: str) -> ast.Module:
     try:
         # From the text: compiling a tree object checks its depth against Python's recursion
         # limit, a third of what CPython compiles from source.
-        quiet_compile(text, filename)
+        with bounds.cpython_recursion_limit():
+            quiet_compile(text, filename)
     except SyntaxError as error:  # also IndentationError, TabError
         raise Unanalysable(f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1) from None
     except ValueError as error:  # NUL bytes, on versions that raise ValueError for them

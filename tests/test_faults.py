@@ -115,6 +115,18 @@ def test_beyond_the_bounds_is_one_line_at_once(body, message):
     assert time.monotonic() - start < 10
 
 
+def test_the_verdict_on_what_cpython_compiles_does_not_depend_on_a_raised_recursion_limit():
+    source = "import torch\n\n\ndef big_loss(p):\n    return " + " + ".join(["p"] * 5000) + "\n"
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)  # as test runners and other libraries do
+    try:
+        (found,) = lint_source(source.encode(), "big.py", ALL).diagnostics
+        assert sys.getrecursionlimit() == 20_000
+    finally:
+        sys.setrecursionlimit(previous)
+    assert found.message.startswith("syntax error: CPython cannot compile this file")
+
+
 def test_many_deep_expressions_are_priced_together():
     statement = "    v{i} = " + " + ".join(["p"] * 900) + "\n"
     source = "import torch\n\n\ndef priced_loss(p):\n" + "".join(statement.format(i=i) for i in range(5)) + \

@@ -196,6 +196,17 @@ class FileFacts:
                 return None
         return node if isinstance(node, cst.Call) else None
 
+    def probably_tensor(self, node: cst.BaseExpression) -> bool:
+        """A tensor by evidence, or a value of unknown kind that code computing with a tensor
+        framework got from a call on tensors (a policy's ``evaluate_actions``, another module's
+        helper) and that may carry a gradient; not a bare attribute or setting."""
+        if self.is_tensor_like(node):
+            return True
+        value = self.value(node)
+        function = self.function
+        return (value.kind is Kind.UNKNOWN and value.grad is not Grad.NO and "attribute" not in value.provenance
+                and function is not None and self.values.computes_with_tensors(function))
+
     def carries_gradient(self, node: cst.BaseExpression) -> bool:
         return self.value(node).grad is not Grad.NO
 

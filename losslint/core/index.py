@@ -241,6 +241,11 @@ class ModuleIndex:
                 fn = _argument(node, 0, "fn")
                 if fn is not None:
                     self.wrapped_losses.append((fn, function.cls))
+            elif method == "step" and len(node.args) == 1 and node.args[0].keyword is None \
+                    and not isinstance(node.args[0].value, (cst.Lambda, cst.Integer, cst.Float)):
+                # optim.step(loss) in wrappers that backpropagate for you (tianshou); kept only where
+                # the argument turns out to be a loss with a gradient (torch's step(closure) is not).
+                self.sinks.append(LossSink(node.args[0].value, function, self._order, "step"))
             elif method == "add_loss" and node.args:
                 self.sinks.append(LossSink(node.args[0].value, function, self._order, "add_loss"))
         qualified = self.imports.qualify(node.func)

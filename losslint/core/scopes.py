@@ -144,6 +144,8 @@ class LossScopes:
         for value in index.differentiated:
             roots |= self.callables(value)
         for sink in index.sinks:
+            if sink.how == "step" and not self._is_differentiated_loss(sink):
+                continue
             roots |= self._slice_sink(sink)
         for info in index.functions:  # a training step's returned loss reaches the optimizer
             if info.cls is not None and info.parent is None and info.name in TRAINING_STEP_METHODS:
@@ -165,8 +167,8 @@ class LossScopes:
 
     def _excluded(self, info: FunctionInfo) -> bool:
         if info.cls is not None and self.is_excluded_class(info.cls) and not self.is_torch_loss(info.cls) \
-                and not self.is_keras_loss(info.cls):
-            return True
+                and not self.is_keras_loss(info.cls) and not V.strongly_loss_named(info.name):
+            return True  # a metric's update; not a sampler's wishart_kl term
         if V.NOT_LOSS_WORDS.search(info.name) and not V.LOSS_WORDS.search(info.name):
             return True
         if self.values.no_grad(info):
@@ -324,6 +326,12 @@ class LossScopes:
                                                  if isinstance(statement, cst.Call) else set()):
             out += self._resolve(name, cls)
         return out
+
+    def _is_differentiated_loss(self, sink: LossSink) -> bool:
+        holding = self.values.ranges.statements_holding(sink.function)
+        env = self.values.ranges.env_before(sink.function, holding.get(id(sink.value)))
+        value = self.values.value(sink.value, env, sink.function)
+        return value.is_float_tensor and value.grad.value != "no" and "loss" in value.provenance
 
     def _slice_sink(self, sink: LossSink) -> set[FunctionInfo]:
         """Mark the statements that compute the value handed to autograd; return functions whose

@@ -24,13 +24,11 @@ class Log1p(Rule):
 
     def visit_Call(self, call: cst.Call) -> None:
         found = self.facts.single_operand(call, ("log",))
-        if found is None or (found[0].framework == "math" and len(call.args) != 1):
+        if found is None or found[0].framework in ("math", "builtin"):  # Python floats: not this rule's frameworks
             return
         meaning, x = found[0], one_plus(found[1])
         if x is None or self.facts.op_name(x) == "exp":  # log(1 + exp(x)) is softplus (LL216)
             return
-        if not self.facts.hazard_applies(x):
-            return  # a constant of settings, computed once: nothing small flows through it
         self.report(call, "`log(1 + x)` rounds `1 + x` before the log and loses small `x`; use `log1p(x)`",
                     fix=self._fix(call, x, meaning))
 

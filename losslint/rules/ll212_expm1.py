@@ -31,7 +31,7 @@ class Expm1(Rule):
         if meaning is None or meaning.op.name != "exp":
             return
         operands = self.facts.operands(exp)
-        if len(operands) != 1 or not self.facts.hazard_applies(operands[0]):
+        if len(operands) != 1:
             return
         self.report(node, "`exp(x) - 1` cancels to 0 for small `x` in float32; use `expm1(x)`",
                     fix=self._fix(node, exp, operands[0], meaning))

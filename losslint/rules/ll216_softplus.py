@@ -37,8 +37,6 @@ class Softplus(Rule):
         z = exp_operands[0]
         if self.facts.range(z).hi <= 0:  # log(1 + exp(-|x|)): the tail of the stable form, written by hand
             return
-        if not self.facts.hazard_applies(z):
-            return  # a constant of settings
         self.report(call, "`log(1 + exp(x))` overflows to inf once `exp(x)` does (x > 88 in float32), and a "
                           "clamp before it changes the values; use `softplus(x)`, which is exact and stable",
                     fix=self._fix(call, z, meaning.framework))

@@ -26,7 +26,7 @@ class NumpyOnTensor(Rule):
         if meaning is None or meaning.framework != self.source:
             return
         operands = self.facts.operands(call)
-        if not operands or not any(self.facts.is_tensor_like(o) for o in operands):
+        if not operands or not any(self.facts.probably_tensor(o) for o in operands):
             return
         framework = self._framework()
         target = FRAMEWORK_SPELLING.get(framework, {}).get(meaning.op.name) if framework else None
