@@ -136,15 +136,24 @@ def _ranges(codes: list[str], all_codes: list[str]) -> str:
 
 
 def where_rules_run() -> str:
-    """Where each rule runs, from the specs' ``runs_in``."""
+    """Where each rule runs, from the specs' ``runs_in`` and the rules' file-level flag."""
     specs = load_specs()
+    rules = all_rules()
     codes = list(specs)
-    parts = []
-    for place, text in WHERE_TEXT.items():
-        group = [code for code in codes if specs[code].runs_in == place]
-        if group:
-            parts.append(f"{text}: {_ranges(group, codes)}")
-    return (f"losslint has {len(codes)} rules. As their specs say, they run " + "; ".join(parts) + ".\n")
+
+    def file_level(code: str) -> bool:
+        return bool(getattr(rules.get(code), "file_level", False))
+
+    groups = [
+        ("in loss code only", [c for c in codes if specs[c].runs_in == "loss"]),
+        ("in loss code by default, and in every file that uses an ML framework when listed in `everywhere`",
+         [c for c in codes if specs[c].runs_in == "anywhere" and not file_level(c)]),
+        ("in every file that holds loss code (they are about the file's structure), and in every file that uses "
+         "an ML framework when listed in `everywhere`", [c for c in codes if specs[c].runs_in == "anywhere" and file_level(c)]),
+        (WHERE_TEXT["file"], [c for c in codes if specs[c].runs_in == "file"]),
+    ]
+    parts = [f"{text}: {_ranges(group, codes)}" for text, group in groups if group]
+    return (f"losslint has {len(codes)} rules. They run " + "; ".join(parts) + ".\n")
 
 
 def sample_output(root: Path | None = None) -> str:

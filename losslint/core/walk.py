@@ -42,7 +42,18 @@ def _is_node(cls: type) -> bool:
     return known
 
 
+# The children of a node, kept for the walks that come back to the same code (summaries, slices,
+# call sites). Nodes are immutable and keys hold them alive, so an entry never goes stale; the
+# cache is dropped whole when it grows past a bound. Keyed by id: a node's own hash is Python code.
+_CHILDREN: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id -> (the node, held alive; its children)
+_CHILDREN_BOUND = 400_000
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The code children of ``node`` (the caller must not change the list)."""
+    known = _CHILDREN.get(id(node))
+    if known is not None:
+        return known[1]
     out = []
     for name in _fields(type(node)):
         value = getattr(node, name)
@@ -51,6 +62,9 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
             out.extend(item for item in value if _is_node(type(item)))
         elif _is_node(cls):
             out.append(value)
+    if len(_CHILDREN) >= _CHILDREN_BOUND:
+        _CHILDREN.clear()
+    _CHILDREN[id(node)] = (node, out)
     return out
 
 
@@ -93,7 +107,7 @@ def walk(node: cst.CSTNode, visitor) -> None:
 
 def iter_nodes(node: cst.CSTNode, skip_functions: bool = False) -> Iterator[cst.CSTNode]:
     """Every code node below ``node`` (optionally not entering nested defs and lambdas)."""
-    stack = list(children(node))
+    stack = children(node)[:]
     while stack:
         current = stack.pop()
         yield current
