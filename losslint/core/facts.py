@@ -10,7 +10,7 @@ import libcst as cst
 from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
-from losslint.core.ranges import OUTER, RangeAnalysis, nonzero_facts, with_facts
+from losslint.core.ranges import NONZERO, OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
 from losslint.core.values import Grad, Kind, Value, ValueAnalysis
@@ -30,6 +30,11 @@ _PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outpu
                               r"probs?|probabilities|inputs?)$", re.IGNORECASE)
 _TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|masks?)$", re.IGNORECASE)
 _NOT_TENSOR_METHODS = {"item", "numpy", "tolist", "size", "dim", "numel"}
+
+
+def _named_where(func: cst.BaseExpression) -> bool:
+    return (isinstance(func, cst.Attribute) and func.attr.value == "where") or (
+        isinstance(func, cst.Name) and func.value == "where")
 
 
 class FileFacts:
@@ -65,6 +70,12 @@ class FileFacts:
         if cls is cst.IfExp:
             self._branch_facts[id(node.body)] = nonzero_facts(node.test, True)
             self._branch_facts[id(node.orelse)] = nonzero_facts(node.test, False)
+        elif cls is cst.Call and len(node.args) == 3 and _named_where(node.func) and self._is_where(node):
+            # where(cond, a, b): a is taken where cond holds, b where it does not (for the forward
+            # value; a gradient through the masked branch is LL102's question).
+            test, body, orelse = (a.value for a in node.args)
+            self._branch_facts[id(body)] = nonzero_facts(test, True)
+            self._branch_facts[id(orelse)] = nonzero_facts(test, False)
         facts = self._branch_facts.get(id(node))
         if facts:
             self._assumed.append((node, facts))
@@ -149,6 +160,10 @@ class FileFacts:
             env = with_facts(env, facts)
         return env
 
+    def _is_where(self, call: cst.Call) -> bool:
+        meaning = self.imports.meaning(call)
+        return meaning is not None and meaning.op.name == "where" and all(a.keyword is None for a in call.args)
+
     # -- questions ------------------------------------------------------------------------------
     def meaning(self, call: cst.Call) -> CallMeaning | None:
         return self.imports.meaning(call)
@@ -223,6 +238,13 @@ class FileFacts:
 
     def range(self, node: cst.BaseExpression) -> Interval:
         return self.ranges.range(node, self.env(), self.function)
+
+    def proven_nonzero(self, node: cst.BaseExpression) -> bool:
+        """Is ``node`` what an enclosing branch condition tests against zero (``x if x != 0 else``,
+        ``where(x == 0, 0, f(x))``)?"""
+        env = self.env()
+        facts = env.get(NONZERO)
+        return bool(facts) and self.ranges._proven_nonzero(node, facts, env)
 
     def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
         return self.ranges.has_eps_guard(node, self.env(), self.function)

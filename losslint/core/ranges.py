@@ -5,6 +5,7 @@ return values of same-module helpers."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from typing import Mapping
@@ -84,6 +85,21 @@ def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpres
     return ()
 
 
+def _out_of_place(call: cst.Call) -> tuple[str, cst.Call] | None:
+    """``x.neg_().add_(y)``: ("x", ``x.neg().add(y)``), for a chain of in-place tensor methods on a name."""
+    func = call.func
+    if not isinstance(func, cst.Attribute) or not func.attr.value.endswith("_") or func.attr.value.startswith("_"):
+        return None
+    receiver = func.value
+    if isinstance(receiver, cst.Name):
+        base, inner = receiver.value, receiver
+    elif isinstance(receiver, cst.Call) and _out_of_place(receiver) is not None:
+        base, inner = _out_of_place(receiver)
+    else:
+        return None
+    return base, call.with_changes(func=func.with_changes(value=inner, attr=cst.Name(func.attr.value[:-1])))
+
+
 def _without_item(node: cst.BaseExpression) -> cst.BaseExpression:
     if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
             and node.func.attr.value in ("item", "float", "int")):
@@ -96,36 +112,79 @@ def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
 
 
 def imported_constant(path: str, name: str) -> float | None:
-    """A number a sibling module defines (``from .config import LAMBDA_KL``), inferred by astroid.
-    astroid is imported and the file parsed only here, when a rule needs such a value."""
-    import os
-    import sys
+    """A number a sibling module defines (``from .config import LAMBDA_KL``): the import is followed
+    to the module's file in the same package (through a few re-exports), and the number read from
+    its module-level assignment. Read with the stdlib parser and kept per file version: following
+    imports by inference would load the package's whole import graph."""
+    return _module_constant(os.path.abspath(path), name, 4)
 
-    if not os.path.isfile(path):
+
+# Per file: its content and what its module level binds (a number, or an import to follow).
+_MODULE_TABLES: dict[str, tuple[bytes, dict[str, tuple]]] = {}
+
+
+def _module_constant(path: str, name: str, hops: int) -> float | None:
+    entry = _module_table(path).get(name)
+    if entry is None:
         return None
-    # The dotted module name (through the folders that hold an __init__.py) and the folder above them.
-    folder, parts = os.path.dirname(os.path.abspath(path)), [os.path.splitext(os.path.basename(path))[0]]
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        parts.insert(0, os.path.basename(folder))
-        folder = os.path.dirname(folder)
-    sys.path.insert(0, folder)
+    if entry[0] == "value":
+        return entry[1]
+    _, module, level, original = entry
+    source = _module_file(path, module, level) if hops > 0 else None
+    return _module_constant(source, original, hops - 1) if source else None
+
+
+def _module_table(path: str) -> dict[str, tuple]:
+    """Parsed again only when the file's content changed (an editor server or a test edits it)."""
+    import ast
+
     try:
-        import astroid
-        from astroid.nodes import Const
+        with open(path, "rb") as handle:
+            body = handle.read()
+    except OSError:
+        return {}
+    known = _MODULE_TABLES.get(path)
+    if known is not None and known[0] == body:
+        return known[1]
+    table: dict[str, tuple] = {}
+    try:
+        statements = ast.parse(body).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        statements = []
+    for statement in statements:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            try:
+                value = ast.literal_eval(statement.value)
+                number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                number = None
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    table[target.id] = ("value", number)
+        elif isinstance(statement, ast.ImportFrom):
+            for alias in statement.names:
+                table[alias.asname or alias.name] = ("import", statement.module, statement.level, alias.name)
+    _MODULE_TABLES[path] = (body, table)
+    return table
 
-        module = astroid.MANAGER.ast_from_file(path, modname=".".join(parts), source=True)
-        values = {v.value for v in module.igetattr(name)
-                  if isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)}
-    except Exception:  # astroid cannot tell: give up quietly
-        return None
-    finally:
-        sys.path.remove(folder)
-        # Files change between runs of one process (tests, an editor server), and astroid memoizes
-        # modules and module lookups: start fresh next time (about 0.1 s, paid only by such files).
-        import astroid
 
-        astroid.MANAGER.clear_cache()
-    return float(values.pop()) if len(values) == 1 else None
+def _module_file(path: str, module: str | None, level: int) -> str | None:
+    """The file of ``from <level dots><module> import ...`` seen from ``path``, within its package."""
+    folder = os.path.dirname(path)
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+    elif os.path.isfile(os.path.join(folder, "__init__.py")):  # absolute, in a package: from above its top
+        top = folder
+        while os.path.isfile(os.path.join(os.path.dirname(top), "__init__.py")):
+            top = os.path.dirname(top)
+        folder = os.path.dirname(top)
+    base = os.path.join(folder, *(module.split(".") if module else []))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
 
 
 def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
@@ -172,6 +231,7 @@ class RangeAnalysis:
         self._returns: dict[FunctionInfo, list[tuple[cst.BaseExpression, Env]]] = {}
         self._holding: dict[object, dict[int, cst.CSTNode]] = {}
         self._statement: cst.CSTNode | None = None  # the simple statement being applied
+        self._range_cache: dict[tuple, tuple] = {}
 
     # -- environments ---------------------------------------------------------------------------
     def env_before(self, function: FunctionInfo | None, statement: cst.CSTNode | None) -> Env:
@@ -291,19 +351,20 @@ class RangeAnalysis:
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
             env = self._bind(small.target, small.value, env)
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
-                and isinstance(small.value.func, cst.Attribute) and small.value.func.attr.value.endswith("_") \
-                and isinstance(small.value.func.value, cst.Name):
-            # x.clamp_(min=eps) as a statement: x now holds x.clamp(min=eps).
-            call = small.value
-            out_of_place = call.with_changes(func=call.func.with_changes(attr=cst.Name(call.func.attr.value[:-1])))
-            env = {**env, call.func.value.value: (Binding(out_of_place, env, self._statement),)}
+                and _out_of_place(small.value) is not None:
+            # x.clamp_(min=eps) / x.neg_().add_(y) as a statement: x now holds x.clamp(min=eps) / x.neg().add(y).
+            base, out_of_place = _out_of_place(small.value)
+            env = {**env, base: (Binding(out_of_place, env, self._statement),)}
         elif isinstance(small, cst.AugAssign):
             name = dotted_name(small.target)
+            operator = _AUG_TO_BINARY.get(type(small.operator))
             if name is not None:
-                operator = _AUG_TO_BINARY.get(type(small.operator))
                 binding = (Binding(cst.BinaryOperation(small.target, operator(), small.value), env, self._statement)
                            if operator else UNKNOWN_VALUE)
                 env = {**env, name: (binding,)}
+            elif isinstance(small.target, cst.Subscript) and operator is not None:
+                # x[i] += v: x holds its old values, or them combined with v.
+                env = self._bind(small.target, cst.BinaryOperation(small.target, operator(), small.value), env)
         return env
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, env: Env) -> Env:
@@ -339,10 +400,17 @@ class RangeAnalysis:
     def range(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None, depth: int = 0) -> Interval:
         if depth > MAX_DEPTH:
             return UNKNOWN
+        # Kept per depth (the answer depends on how much depth is left), so that rebinding chains
+        # (``x = x + f(x)``, read twice per step) cost their length, not 2 ** MAX_DEPTH.
+        key = (id(node), id(env), id(function), depth)
+        known = self._range_cache.get(key)
+        if known is not None:
+            return known[2]
         value = self._range(node, env, function, depth)
         facts = env.get(NONZERO)
         if facts and value.is_nonnegative and value.may_be_zero and self._proven_nonzero(node, facts, env):
-            return value.intersect(Interval(0.0, INF, False, False))
+            value = value.intersect(Interval(0.0, INF, False, False))
+        self._range_cache[key] = (node, env, value)  # the node and env held alive: their ids stay theirs
         return value
 
     def _proven_nonzero(self, node: cst.BaseExpression, facts, env: Env) -> bool:

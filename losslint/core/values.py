@@ -500,6 +500,13 @@ class ValueAnalysis:
                     return self._call_value(node, callee, positional, keywords, env, function, frame, depth, method)
             if isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
                 return self._super_call(node, method, positional, keywords, env, function, frame, depth)
+            if isinstance(func.value, cst.Name) and func.value.value in self.imports.project_imports \
+                    and func.value.value not in env:
+                # ``lmu.logsumexp(x)`` of ``from ..utils import loss_utils as lmu``: a function of
+                # the project applied to its arguments, not a tensor method of the module.
+                operands = [v(p) for p in positional] + [v(x) for x in keywords.values()]
+                grads = [o.grad for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN]
+                return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
             receiver = v(func.value)
             return self._method_call(node, method, receiver, positional, keywords, env, function, frame, depth)
         if isinstance(func, cst.Call):  # nn.BCELoss()(p, y)
@@ -567,7 +574,10 @@ class ValueAnalysis:
         if root not in V.TENSOR_ROOTS:
             if qualified in self.index.classes:
                 return Value(Kind.UNKNOWN, Grad.NO)
-            return Value(Kind.UNKNOWN, grad if operands else Grad.NO)
+            # Another package's function: every argument may be what it computes from, keywords too.
+            everything = [v(p) for p in positional] + [v(x) for x in keywords.values()]
+            grads = [o.grad for o in everything if o.is_tensor or o.kind is Kind.UNKNOWN]
+            return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
         constant = all(o.is_constant for o in operands)
         if tail in V.GRADIENT_CUTS or qualified in ("tf.stop_gradient", "keras.ops.stop_gradient", "K.stop_gradient",
                                                    "jax.lax.stop_gradient"):
@@ -628,6 +638,8 @@ class ValueAnalysis:
                                  frozenset({"constant"}) if branches.is_constant else frozenset())
             if constant and operands:
                 tags.add("constant")
+            if op.name in ("mean", "sum") and "loss" in first.provenance:
+                tags.add("loss")  # torch.mean(F.cross_entropy(...)): a reduced loss is still the loss
             kind = Kind.TENSOR
             if first.kind is Kind.INDEX and op.name in ("sum", "max", "min", "abs", "clamp", "maximum", "minimum"):
                 kind = Kind.INDEX
@@ -788,8 +800,9 @@ class ValueAnalysis:
         grad = most(tensor.grad, *(o.grad for o in operands if o.is_tensor))
         keep = tensor.provenance & {"constant", "prediction", "count", "from-mask", "from-index"}
         if method in _VALUE_KEEPING:
-            keep = tensor.provenance - {"loss"}
-            return Value(tensor.kind, grad, keep)
+            return Value(tensor.kind, grad, tensor.provenance)
+        if method in ("sum", "mean", "nansum", "nanmean"):  # a reduced loss is still the loss
+            keep = keep | (tensor.provenance & {"loss"})
         if tensor.kind in (Kind.INDEX, Kind.MASK) and method in ("sum", "max", "min", "abs", "flatten", "view",
                                                                "reshape", "squeeze", "unsqueeze", "cumsum"):
             return Value(Kind.INDEX if tensor.kind is Kind.INDEX or method in ("sum", "cumsum") else tensor.kind,
@@ -929,6 +942,8 @@ class ValueAnalysis:
         role = self._role(function, name, usage)
         if annotation is not None:
             kind = annotation
+        elif V.LENGTH_NAME.match(name) and "prediction" not in usage and role != "prediction":
+            return Value(Kind.INDEX, Grad.NO)  # lengths handed along with a batch: integers, whatever the usage
         elif param.star == "*" or (param.star == "**"):
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), UNKNOWN)
         elif param.default is not None and not (isinstance(param.default, cst.Name) and param.default.value == "None"):
@@ -958,6 +973,8 @@ class ValueAnalysis:
             return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
         if kind is Kind.CONTAINER:  # a list of settings (quantile levels, weights per class)
             return Value(kind, Grad.NO, frozenset({"constant"}), UNKNOWN)
+        if kind is Kind.INDEX:
+            return Value(Kind.INDEX, Grad.NO)
         if kind in (Kind.STRING, Kind.NUMPY, Kind.OTHER, Kind.MODULE, Kind.FUNCTION):
             return Value(kind)
         if kind is None:
@@ -1053,7 +1070,9 @@ class ValueAnalysis:
                                                                            "training_step", "compute_loss"):
             if self.scopes.is_torch_module(root.cls) or self.scopes.is_keras_layer(root.cls) \
                     or self.scopes.is_keras_loss(root.cls):
-                return Kind.TENSOR
+                # Not the settings handed along with the tensors (``forward(x, y, epoch)``): with no
+                # evidence in the body, the name breaks the tie.
+                return None if V.SCALAR_NAME.match(name) and function is root else Kind.TENSOR
         return None
 
     def computes_with_tensors(self, function: FunctionInfo) -> bool:

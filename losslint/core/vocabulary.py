@@ -186,7 +186,10 @@ TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|ma
                          r"\w*_lengths?|ids|\w*_ids|indices|\w*_index|\w*_idx|teacher\w*|ref|refs|reference\w*)$",
                          re.IGNORECASE)
 # Parameters that by name hold numbers or settings.
-SCALAR_NAME = re.compile(r"^(self|cls|num_\w*|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|epsilon|smooth\w*|"
+# Lengths of sequences in a batch: integer data handed along with the inputs (``forward(xs, ilens)``).
+LENGTH_NAME = re.compile(r"^(\w*_)?(i|o|x|y|src|tgt|text|feat|speech|seq|input|output|target|label)?_?(lens|lengths?)$",
+                         re.IGNORECASE)
+SCALAR_NAME = re.compile(r"^(self|cls|num_\w*|\w*_num|n_\w*|\w*_size|\w*dim\w*|axis|reduction|eps\w*|epsilon|smooth\w*|"
                          r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|threshold|\w*_?index|"
-                         r"\w*_?idx|\w*_name|name|training|step|epoch\w*|\w*count|lr|learning_rate|momentum|"
+                         r"\w*_?idx|\w*_name|name|training|(\w*_)?step|\w*epoch\w*|\w*count|lr|learning_rate|momentum|"
                          r"ignore_index|label_smoothing|smoothing|reduce|size_average|from_logits|verbose|mode)$")

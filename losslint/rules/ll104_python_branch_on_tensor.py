@@ -2,6 +2,7 @@ import re
 
 import libcst as cst
 
+from losslint.core.names import dotted_name
 from losslint.rules.base import LOSS, Rule
 
 
@@ -48,8 +49,36 @@ class PythonBranchOnTensor(Rule):
         value = self.facts.value(node)
         if value.provenance & {"count", "from-index", "from-mask"} or value.kind.value in ("index", "mask"):
             return False
-        return value.is_float_tensor or (value.kind.value == "unknown" and value.grad.value != "no"
-                                         and not isinstance(node, cst.Name))
+        # A tensor made from settings or counts (``new_tensor([avg_factor])``) holds one number.
+        # One of unknown kind (another object's method, a helper from elsewhere) is a tensor where it
+        # depends on the prediction, or where it may and is computed here: not a bare name, and not
+        # a setting read from the object (``self.args.weight``), which are often Python numbers.
+        if value.is_float_tensor:
+            return not value.is_constant
+        if value.kind.value != "unknown" or value.grad.value == "no":
+            return False
+        if value.grad.value == "yes":
+            return True
+        return not isinstance(node, cst.Name) and not self._reads_only_settings(node)
+
+    def _reads_only_settings(self, node: cst.BaseExpression) -> bool:
+        """Arithmetic of Python numbers and the object's settings (``(step - self.args.start) *
+        self.args.weight``): no tensor in it, whatever kind the settings turn out to be."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (cst.Integer, cst.Float)):
+                continue
+            if isinstance(current, (cst.BinaryOperation, cst.UnaryOperation)):
+                stack.extend([current.left, current.right] if isinstance(current, cst.BinaryOperation)
+                             else [current.expression])
+                continue
+            if isinstance(current, cst.Attribute) and (dotted_name(current) or "").startswith("self."):
+                continue
+            if isinstance(current, cst.Name) and self.facts.value(current).kind.value == "number":
+                continue
+            return False
+        return True
 
     def _check(self, test: cst.BaseExpression, where: str) -> None:
         if isinstance(test, cst.BooleanOperation):

@@ -29,8 +29,8 @@ class UnguardedLog(Rule):
         if not self.facts.hazard_applies(arg):
             return
         value = self.facts.range(arg)
-        if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg):
-            return
+        if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg) or self.facts.proven_nonzero(arg):
+            return  # the author tested it against zero: a count or a probability
         what = "zero or negative" if value.may_be_negative else "zero"
         self.report(call, f"`{meaning.op.name}` of a value that may be {what}: -inf or NaN in the loss "
                           f"and its gradient; clamp it to a small positive floor",

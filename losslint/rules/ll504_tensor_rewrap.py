@@ -4,8 +4,9 @@ import libcst as cst
 
 from losslint.rules.base import LOSS, Rule
 
+# Not jnp.array: under jax.grad it copies a traced value and keeps its gradient.
 REWRAPS = {"torch.tensor", "torch.as_tensor", "torch.Tensor", "torch.FloatTensor", "tf.constant",
-           "tf.Variable", "np.array", "np.asarray", "jnp.array"}
+           "tf.Variable", "np.array", "np.asarray"}
 
 
 class TensorRewrap(Rule):
