@@ -119,8 +119,7 @@ def with_mkdocs_nav(config: str) -> str:
 # -- statements in the prose pages that are generated, so they cannot drift --------------------------
 WHERE_START, WHERE_END = "<!-- where:start -->\n", "<!-- where:end -->\n"
 SAMPLE_START, SAMPLE_END = "<!-- sample:start -->\n", "<!-- sample:end -->\n"
-WHERE_TEXT = {"loss": "in loss code only", "anywhere": "in every file that uses an ML framework",
-              "file": "on every file's text (its syntax, its `# noqa` comments)"}
+FILE_TEXT_WHERE = "on every file's text (its syntax, its `# noqa` comments)"
 
 
 def _ranges(codes: list[str], all_codes: list[str]) -> str:
@@ -150,7 +149,7 @@ def where_rules_run() -> str:
          [c for c in codes if specs[c].runs_in == "anywhere" and not file_level(c)]),
         ("in every file that holds loss code (they are about the file's structure), and in every file that uses "
          "an ML framework when listed in `everywhere`", [c for c in codes if specs[c].runs_in == "anywhere" and file_level(c)]),
-        (WHERE_TEXT["file"], [c for c in codes if specs[c].runs_in == "file"]),
+        (FILE_TEXT_WHERE, [c for c in codes if specs[c].runs_in == "file"]),
     ]
     parts = [f"{text}: {_ranges(group, codes)}" for text, group in groups if group]
     return (f"losslint has {len(codes)} rules. They run " + "; ".join(parts) + ".\n")

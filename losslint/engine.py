@@ -20,7 +20,7 @@ from losslint.core.walk import children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.parse import Source, Unanalysable, lines_of, parse, prepare, quiet_compile, restore
 from losslint.rules import all_rules
-from losslint.rules.base import FILE, LOSS, Rule
+from losslint.rules.base import FILE, Rule
 from losslint.suppression import Suppressions, physical_lines, without_codes
 
 # A file that names no ML framework is skipped before parsing.

@@ -127,6 +127,12 @@ def test_the_verdict_on_what_cpython_compiles_does_not_depend_on_a_raised_recurs
     assert found.message.startswith("syntax error: CPython cannot compile this file")
 
 
+def test_a_long_chain_of_in_place_methods_is_followed_once():
+    chain = ".mul_(1)" * 400  # each link rebinds x: followed link by link, not once per way down
+    source = f"import torch\n\n\ndef chain_loss(x):\n    x.add_(1){chain}\n    return torch.log(x)\n"
+    assert [(d.code, d.location.row) for d in lint_source(source.encode(), "chain.py", ALL).diagnostics] == [("LL201", 6)]
+
+
 def test_many_deep_expressions_are_priced_together():
     statement = "    v{i} = " + " + ".join(["p"] * 900) + "\n"
     source = "import torch\n\n\ndef priced_loss(p):\n" + "".join(statement.format(i=i) for i in range(5)) + \

@@ -244,7 +244,7 @@ class FileFacts:
         ``where(x == 0, 0, f(x))``)?"""
         env = self.env()
         facts = env.get(NONZERO)
-        return bool(facts) and self.ranges._proven_nonzero(node, facts, env)
+        return bool(facts) and self.ranges.proven_nonzero(node, facts, env)
 
     def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
         return self.ranges.has_eps_guard(node, self.env(), self.function)
@@ -480,8 +480,7 @@ class FileFacts:
                     roots += [(loss, env) for loss in losses]
         for sink in self.index.sinks:
             if sink.function is function:
-                env = self.ranges.env_before(function, self.ranges.statements_holding(function).get(id(sink.value)))
-                roots.append((sink.value, env))
+                roots.append((sink.value, self.ranges.env_at(function, sink.value)))
         statements: set = set()
         expressions: list = []
         for root, env in roots:

@@ -87,17 +87,20 @@ def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpres
 
 def _out_of_place(call: cst.Call) -> tuple[str, cst.Call] | None:
     """``x.neg_().add_(y)``: ("x", ``x.neg().add(y)``), for a chain of in-place tensor methods on a name."""
-    func = call.func
-    if not isinstance(func, cst.Attribute) or not func.attr.value.endswith("_") or func.attr.value.startswith("_"):
+    chain: list[cst.Call] = []  # outermost first
+    node: cst.BaseExpression = call
+    while isinstance(node, cst.Call):
+        func = node.func
+        if not isinstance(func, cst.Attribute) or not func.attr.value.endswith("_") or func.attr.value.startswith("_"):
+            return None
+        chain.append(node)
+        node = func.value
+    if not isinstance(node, cst.Name):
         return None
-    receiver = func.value
-    if isinstance(receiver, cst.Name):
-        base, inner = receiver.value, receiver
-    elif isinstance(receiver, cst.Call) and _out_of_place(receiver) is not None:
-        base, inner = _out_of_place(receiver)
-    else:
-        return None
-    return base, call.with_changes(func=func.with_changes(value=inner, attr=cst.Name(func.attr.value[:-1])))
+    rebuilt: cst.BaseExpression = node
+    for link in reversed(chain):
+        rebuilt = link.with_changes(func=link.func.with_changes(value=rebuilt, attr=cst.Name(link.func.attr.value[:-1])))
+    return node.value, rebuilt
 
 
 def _without_item(node: cst.BaseExpression) -> cst.BaseExpression:
@@ -244,6 +247,10 @@ class RangeAnalysis:
                 self._walk(body, {}, envs, function)
         return envs.get(statement, {}) if statement is not None else {}
 
+    def env_at(self, function: FunctionInfo | None, node: cst.CSTNode) -> Env:
+        """The bindings in force at the statement that holds ``node``."""
+        return self.env_before(function, self.statements_holding(function).get(id(node)))
+
     def statements_holding(self, function: FunctionInfo | None) -> dict[int, cst.CSTNode]:
         """id(node) -> the innermost statement holding it that ``env_before`` knows (not into nested defs)."""
         holding = self._holding.get(function)
@@ -351,9 +358,9 @@ class RangeAnalysis:
         elif isinstance(small, cst.AnnAssign) and small.value is not None:
             env = self._bind(small.target, small.value, env)
         elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) \
-                and _out_of_place(small.value) is not None:
+                and (rebound := _out_of_place(small.value)) is not None:
             # x.clamp_(min=eps) / x.neg_().add_(y) as a statement: x now holds x.clamp(min=eps) / x.neg().add(y).
-            base, out_of_place = _out_of_place(small.value)
+            base, out_of_place = rebound
             env = {**env, base: (Binding(out_of_place, env, self._statement),)}
         elif isinstance(small, cst.AugAssign):
             name = dotted_name(small.target)
@@ -408,12 +415,12 @@ class RangeAnalysis:
             return known[2]
         value = self._range(node, env, function, depth)
         facts = env.get(NONZERO)
-        if facts and value.is_nonnegative and value.may_be_zero and self._proven_nonzero(node, facts, env):
+        if facts and value.is_nonnegative and value.may_be_zero and self.proven_nonzero(node, facts, env):
             value = value.intersect(Interval(0.0, INF, False, False))
         self._range_cache[key] = (node, env, value)  # the node and env held alive: their ids stay theirs
         return value
 
-    def _proven_nonzero(self, node: cst.BaseExpression, facts, env: Env) -> bool:
+    def proven_nonzero(self, node: cst.BaseExpression, facts, env: Env) -> bool:
         candidates = [node]
         if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] is not OUTER:
             candidates.append(env[node.value][0].value)  # d = s.sum(); ... d is the fact's s.sum()

@@ -328,8 +328,7 @@ class LossScopes:
         return out
 
     def _is_differentiated_loss(self, sink: LossSink) -> bool:
-        holding = self.values.ranges.statements_holding(sink.function)
-        env = self.values.ranges.env_before(sink.function, holding.get(id(sink.value)))
+        env = self.values.ranges.env_at(sink.function, sink.value)
         value = self.values.value(sink.value, env, sink.function)
         return value.is_float_tensor and value.grad.value != "no" and "loss" in value.provenance
 

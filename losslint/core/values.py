@@ -504,9 +504,7 @@ class ValueAnalysis:
                     and func.value.value not in env:
                 # ``lmu.logsumexp(x)`` of ``from ..utils import loss_utils as lmu``: a function of
                 # the project applied to its arguments, not a tensor method of the module.
-                operands = [v(p) for p in positional] + [v(x) for x in keywords.values()]
-                grads = [o.grad for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN]
-                return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
+                return _applied_to(positional, keywords, v)
             receiver = v(func.value)
             return self._method_call(node, method, receiver, positional, keywords, env, function, frame, depth)
         if isinstance(func, cst.Call):  # nn.BCELoss()(p, y)
@@ -574,10 +572,7 @@ class ValueAnalysis:
         if root not in V.TENSOR_ROOTS:
             if qualified in self.index.classes:
                 return Value(Kind.UNKNOWN, Grad.NO)
-            # Another package's function: every argument may be what it computes from, keywords too.
-            everything = [v(p) for p in positional] + [v(x) for x in keywords.values()]
-            grads = [o.grad for o in everything if o.is_tensor or o.kind is Kind.UNKNOWN]
-            return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
+            return _applied_to(positional, keywords, v)  # another package's function
         constant = all(o.is_constant for o in operands)
         if tail in V.GRADIENT_CUTS or qualified in ("tf.stop_gradient", "keras.ops.stop_gradient", "K.stop_gradient",
                                                    "jax.lax.stop_gradient"):
@@ -1052,13 +1047,8 @@ class ValueAnalysis:
             arg = keywords.get(name) or (positional[position] if position < len(positional) else None)
             if arg is None:
                 continue
-            statement = self._statement_of(call, caller)
-            env = self.ranges.env_before(caller, statement)
-            out.append(self.value(arg, env, caller, None, MAX_DEPTH - 8))
+            out.append(self.value(arg, self.ranges.env_at(caller, call), caller, None, MAX_DEPTH - 8))
         return out
-
-    def _statement_of(self, call: cst.Call, caller: FunctionInfo | None):
-        return self.ranges.statements_holding(caller).get(id(call))
 
     def _kind_from_framework(self, function: FunctionInfo, name: str) -> Kind | None:
         """Parameters of a framework method (forward, call) or of a function computing with
@@ -1180,6 +1170,14 @@ _TARGET_KEYWORDS = frozenset({"target", "targets", "labels", "label", "y_true", 
 _PREDICTION_KEYWORDS = frozenset({"input", "logits", "y_pred", "pred", "predictions", "prediction"})
 _NUMBER_KEYWORDS = frozenset({"dim", "axis", "keepdim", "keepdims", "num_classes", "k", "p", "dtype",
                               "reduction", "ignore_index", "size", "shape", "diagonal", "offset", "min", "max"})
+
+
+def _applied_to(positional, keywords, v) -> Value:
+    """A function whose body is not here, applied to its arguments: every argument, keywords too,
+    may be what it computes from."""
+    operands = [v(p) for p in positional] + [v(x) for x in keywords.values()]
+    grads = [o.grad for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN]
+    return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
 
 
 def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
