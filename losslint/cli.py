@@ -8,14 +8,12 @@ import os
 import sys
 from pathlib import Path
 
+# Only what every command needs is imported here: `--version`, `rules` and `rule` read the specs and
+# never import libcst or the rules (see the start-up figures in benchmarks/RESULTS.md).
 from losslint import __version__, reporters
-from losslint.config import (Config, ConfigError, describe, load, nearest, per_file_entry, rule_code,
-                             validate_selectors)
-from losslint.discovery import iter_python_files, resolved
-from losslint.engine import SYNTAX_ERROR
 from losslint.notebook import Notebook
-from losslint.rules import all_rules
-from losslint.runner import Interrupted, Job, read_error, run_jobs, run_source
+from losslint.reporters import SYNTAX_ERROR
+from losslint.rulespec import load_specs
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_SIGNAL = 128  # + the signal's number, as shells report a run a signal stopped
@@ -94,20 +92,20 @@ def _codes(value: str) -> list[str]:
 
 
 def _print_rules(out) -> int:
-    rules = all_rules()
-    width = max(len(rule.name) for rule in rules.values())
+    specs = load_specs()
+    width = max(len(spec.name) for spec in specs.values())
     out.write(f"{'code':<6} {'name':<{width}}  {'fix':<6}  default\n")
-    for code, rule in rules.items():
-        fix = rule.fix_applicability.value if rule.fix_applicability else "-"
-        out.write(f"{code:<6} {rule.name:<{width}}  {fix:<6}  {'on' if rule.default_enabled else 'off'}\n")
+    for code, spec in specs.items():
+        fix = spec.fix if spec.fix != "none" else "-"
+        out.write(f"{code:<6} {spec.name:<{width}}  {fix:<6}  {'on' if spec.default else 'off'}\n")
     return EXIT_CLEAN
 
 
 def _print_rule(value: str, out, err) -> int:
     from losslint.docs import render_rule
-    from losslint.rulespec import load_specs
+    from losslint.rulespec import spec_code
 
-    code = rule_code(value)
+    code = spec_code(value)
     specs = load_specs()
     if code not in specs:
         err.write(f"losslint: unknown rule code or name {value!r} (see `losslint rules`)\n")
@@ -160,6 +158,9 @@ def _main(argv: list[str], stdin, out, err) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exit:
         return EXIT_CLEAN if exit.code == 0 else EXIT_ERROR
+    from losslint.config import ConfigError
+    from losslint.runner import Interrupted
+
     report = None
     try:
         if args.output_file is not None:
@@ -234,6 +235,8 @@ class _Output:
 
 def command_line_overrides(args) -> dict:
     """The command line's settings, in the configuration's terms (see ``Config.with_overrides``)."""
+    from losslint.config import per_file_entry, validate_selectors
+
     def selectors(name: str, flag: str):
         values = getattr(args, name)
         return validate_selectors(values, flag) if values is not None else None
@@ -253,6 +256,10 @@ def command_line_overrides(args) -> dict:
 
 
 def _run(args, stdin, out, err) -> int:
+    from losslint.config import Config, ConfigError, describe, load, nearest
+    from losslint.discovery import iter_python_files, resolved
+    from losslint.runner import Job, read_error, run_jobs, run_source
+
     nearest.cache_clear()  # configuration is read afresh by every run (main() may be called repeatedly)
     overrides = command_line_overrides(args)
     if args.config is not None and not args.config.is_file():
@@ -413,10 +420,11 @@ def _report(args, results, mode: str, output_format: str, out) -> int:
 
 def _fixes_applied(results) -> str:
     """``--show-fixes``: per file, how many findings of each rule were fixed."""
+    specs = load_specs()
     lines = []
     for result, _ in sorted(results, key=lambda item: item[0].filename):
         if result.fixed_codes:
             lines.append(f"- {result.filename}:")
             for code, count in sorted(result.fixed_codes.items()):
-                lines.append(f"    {count} × {code} ({all_rules()[code].name})")
+                lines.append(f"    {count} × {code} ({specs[code].name})")
     return "".join(line + "\n" for line in lines)

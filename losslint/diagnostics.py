@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:  # the nodes a report points at; imported where reports are made
+    import libcst as cst
 
 
 class Applicability(str, Enum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from losslint.rules import all_rules
 from losslint.rulespec import Spec, load_specs
 
 FRAMEWORK_TITLES = {"torch": "PyTorch", "tf": "TensorFlow", "keras": "Keras"}
@@ -14,18 +13,17 @@ WHERE = {"loss": "Runs inside loss code only (see *Loss scopes* in docs/usage.md
          "file": "Reported by the engine from the file's text (its syntax, its comments), in every file it reads."}
 
 
-def where_it_runs(spec: Spec, rule) -> str:
-    if rule is not None and getattr(rule, "file_level", False):
+def where_it_runs(spec: Spec) -> str:
+    if spec.file_level:
         return ("Runs in every file that holds loss code (it is about the file's structure); listed in "
                 "`everywhere` in the configuration, in every file that uses an ML framework.")
     return WHERE[spec.runs_in]
 
 
 def render_rule(spec: Spec) -> str:
-    rule = all_rules().get(spec.code)
     lines = [f"# {spec.code} {spec.name}", "", f"*{spec.summary}*", "",
-             f"Family: {spec.family}. Fix: {rule.fix_applicability.value if rule and rule.fix_applicability else 'none'}. "
-             f"Default: {'on' if rule is None or rule.default_enabled else 'off'}. {where_it_runs(spec, rule)} "
+             f"Family: {spec.family}. Fix: {spec.fix}. "
+             f"Default: {'on' if spec.default else 'off'}. {where_it_runs(spec)} "
              f"Applies to: {', '.join(FRAMEWORK_TITLES[f] for f in spec.frameworks)}.", "",
              "## What it does", "", spec.what, "", "## Why is this bad?", "", spec.why, ""]
     bad = [e for e in spec.examples if e.kind == "bad"]
@@ -40,15 +38,15 @@ def render_rule(spec: Spec) -> str:
     for example in good:
         lines += _block(example)
     lines += ["## Fix safety", "", spec.fix_safety, ""]
-    lines += ["## Configuration", "", _configuration(spec, rule), ""]
+    lines += ["## Configuration", "", _configuration(spec), ""]
     if spec.options:
         lines += ["Options (in `[tool.losslint]`):", "", spec.options, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _configuration(spec: Spec, rule) -> str:
+def _configuration(spec: Spec) -> str:
     code = spec.code
-    switch = (f"On by default; turn it off with `ignore = [\"{code}\"]`" if rule is None or rule.default_enabled
+    switch = (f"On by default; turn it off with `ignore = [\"{code}\"]`" if spec.default
               else f"Off by default; turn it on with `extend-select = [\"{code}\"]`")
     return (f"{switch} in `[tool.losslint]` of `pyproject.toml` (or `--ignore` / `--extend-select`), "
             f"for some files with `per-file-ignores`, or on one line with `# noqa: {code}`.")
@@ -63,10 +61,9 @@ def _block(example, code: str | None = None, note: str = "") -> list[str]:
 def render_index() -> str:
     lines = ["# Rules", "", "| code | name | summary | fix | default |", "|---|---|---|---|---|"]
     for code, spec in load_specs().items():
-        rule = all_rules()[code]
-        fix = rule.fix_applicability.value if rule.fix_applicability else "-"
+        fix = spec.fix if spec.fix != "none" else "-"
         lines.append(f"| [{code}]({code}.md) | {spec.name} | {spec.summary} | {fix} | "
-                     f"{'on' if rule.default_enabled else 'off'} |")
+                     f"{'on' if spec.default else 'off'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -92,9 +89,8 @@ README_START, README_END = "<!-- rules:start -->\n", "<!-- rules:end -->\n"
 
 def readme_table() -> str:
     rows = ["| code | name | fix |", "|---|---|---|"]
-    for code, rule in all_rules().items():
-        fix = rule.fix_applicability.value if rule.fix_applicability else "none"
-        rows.append(f"| [{code}](docs/rules/{code}.md) | {rule.name}: {rule.summary} | {fix} |")
+    for code, spec in load_specs().items():
+        rows.append(f"| [{code}](docs/rules/{code}.md) | {spec.name}: {spec.summary} | {spec.fix} |")
     return "\n".join(rows) + "\n"
 
 
@@ -135,13 +131,12 @@ def _ranges(codes: list[str], all_codes: list[str]) -> str:
 
 
 def where_rules_run() -> str:
-    """Where each rule runs, from the specs' ``runs_in`` and the rules' file-level flag."""
+    """Where each rule runs, from the specs' ``runs_in`` and ``file_level``."""
     specs = load_specs()
-    rules = all_rules()
     codes = list(specs)
 
     def file_level(code: str) -> bool:
-        return bool(getattr(rules.get(code), "file_level", False))
+        return specs[code].file_level
 
     groups = [
         ("in loss code only", [c for c in codes if specs[c].runs_in == "loss"]),

@@ -9,8 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from losslint import bounds, fixes
@@ -462,6 +460,10 @@ def _apply(module: cst.Module, reports: list[Report]) -> cst.Module:
     fixed = module.visit(_Replace(replacements))
     imports = [needed for report in reports for needed in report.fix.imports]
     if imports:
+        # libcst's codemod package costs ~0.15 s to import: only fixes that add an import pay it.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
         context = CodemodContext()
         for needed in imports:
             AddImportsVisitor.add_needed_import(context, needed.module, needed.obj, needed.asname)

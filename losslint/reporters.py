@@ -13,8 +13,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from losslint import __version__
 from losslint.diagnostics import Applicability, Diagnostic
 from losslint.notebook import Notebook, NotebookError
-from losslint.rules import all_rules
-from losslint.rulespec import docs_url
+from losslint.rulespec import docs_url, load_specs
 from losslint.suppression import physical_lines
 
 SYNTAX_ERROR = "LL000"
@@ -79,12 +78,12 @@ def _cell_prefix(d: Diagnostic) -> str:
 
 
 def _name(code: str) -> str:
-    rule = all_rules().get(code)
-    return rule.name if rule else code
+    spec = load_specs().get(code)
+    return spec.name if spec else code
 
 
 def _url(code: str) -> str | None:
-    return docs_url(code) if code in all_rules() else None
+    return docs_url(code) if code in load_specs() else None
 
 
 def _level(d: Diagnostic) -> str:
@@ -335,13 +334,13 @@ def _rd_position(loc) -> dict:
 def to_sarif(diagnostics, sources, **_) -> str:
     """SARIF 2.1.0: the rules, the findings with their fixes; a notebook finding names its cell as
     a logical location and points at the line of the file that stores it."""
-    rules = all_rules()
-    rule_list = [{"id": code, "name": rule.name, "shortDescription": {"text": rule.summary},
+    rules = load_specs()
+    rule_list = [{"id": code, "name": spec.name, "shortDescription": {"text": spec.summary},
                   "helpUri": docs_url(code),
-                  "defaultConfiguration": {"enabled": rule.default_enabled,
+                  "defaultConfiguration": {"enabled": spec.default,
                                            "level": "error" if code == SYNTAX_ERROR else "warning"},
-                  "properties": {"fix": rule.fix_applicability.value if rule.fix_applicability else "none"}}
-                 for code, rule in rules.items()]
+                  "properties": {"fix": spec.fix}}
+                 for code, spec in rules.items()]
     index = {code: i for i, code in enumerate(rules)}
     results = []
     for d in diagnostics:

@@ -42,6 +42,9 @@ class Spec:
     why: str
     fix_safety: str
     runs_in: str
+    fix: str = "none"  # "safe", "unsafe" or "none": the tier of the rule's fixes
+    default: bool = True  # on by default
+    file_level: bool = False  # about a file's structure: runs in every file that holds loss code
     examples: tuple[Example, ...] = field(default_factory=tuple)
     options: str = ""
     frameworks: tuple[str, ...] = ("torch", "tf", "keras")  # where the rule applies
@@ -68,7 +71,17 @@ def load_specs() -> dict[str, Spec]:
         specs[data["code"]] = Spec(
             code=data["code"], name=data["name"], family=data["family"], summary=data["summary"],
             what=data["what"].strip(), why=data["why"].strip(), fix_safety=data["fix_safety"].strip(),
-            runs_in=data["runs_in"], options=data.get("options", "").strip(),
+            runs_in=data["runs_in"], fix=data.get("fix", "none"), default=data.get("default", True),
+            file_level=data.get("file_level", False), options=data.get("options", "").strip(),
             frameworks=tuple(data.get("frameworks", ("torch", "tf", "keras"))),
             examples=tuple(_example(e) for e in data.get("examples", [])))
     return specs
+
+
+def spec_code(value: str) -> str | None:
+    """A rule's code from its code or its name (``unguarded-log`` -> ``LL201``)."""
+    specs = load_specs()
+    upper = value.strip().upper()
+    if upper in specs:
+        return upper
+    return {spec.name: code for code, spec in specs.items()}.get(value.strip().lower())

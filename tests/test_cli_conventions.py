@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import os
 import textwrap
 from pathlib import Path
@@ -310,3 +312,15 @@ def test_extend_fixable_and_no_show_fixes(project):
     text = (project / "bad.py").read_text()
     assert "clamp(min=1e-7)" in text and "torch.log1p(pred)" in text
     assert out == "Fixed 2 problems.\nAll checks passed!\n" and code == 0
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["rules"], ["rule", "LL201"], ["rule", "unguarded-log"], ["--help"]])
+def test_commands_that_analyse_nothing_import_neither_libcst_nor_the_rules(argv):
+    """Start-up: these commands read the rule specs only; libcst and the rules cost most of a second."""
+    probe = ("import sys\nfrom losslint.cli import main\ncode = main(sys.argv[1:])\n"
+             "heavy = sorted(m for m in sys.modules if m in ('libcst', 'losslint.rules') or m.startswith(('libcst.', 'losslint.rules.', "
+             "'losslint.engine', 'losslint.core')))\nprint('HEAVY', heavy)\nsys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
+    assert "LL201" in done.stdout or "losslint" in done.stdout

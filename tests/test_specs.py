@@ -27,6 +27,9 @@ def test_spec_agrees_with_rule(code):
     assert spec.name == rule.name
     assert spec.summary == rule.summary
     assert spec.runs_in == rule.runs_in
+    assert spec.fix == (rule.fix_applicability.value if rule.fix_applicability else "none")
+    assert spec.default == rule.default_enabled
+    assert spec.file_level == rule.file_level
     assert spec.what and spec.why and spec.fix_safety
 
 
