@@ -89,6 +89,11 @@ def decode(body: bytes) -> tuple[str, str]:
         raise Unanalysable(f"cannot decode file: {reason}", row, column) from None
 
 
+# Levels of recursion limit added for building the tree of what compiled (ast construction stops a
+# few levels before the compiler does).
+CPYTHON_TREE_HEADROOM = 100
+
+
 def cpython_tree(text: str, filename: str) -> ast.Module:
     """The tree of what CPython compiles; raises Unanalysable with CPython's message and position."""
     try:
@@ -103,7 +108,8 @@ def cpython_tree(text: str, filename: str) -> ast.Module:
     except (RecursionError, MemoryError) as error:  # CPython's own nesting limits
         raise Unanalysable(f"syntax error: CPython cannot compile this file ({error or 'too deeply nested'})") from None
     try:
-        return quiet_compile(text, filename, ast.PyCF_ONLY_AST)
+        with bounds.cpython_recursion_limit(headroom=CPYTHON_TREE_HEADROOM):
+            return quiet_compile(text, filename, ast.PyCF_ONLY_AST)
     except (RecursionError, MemoryError):
         raise bounds.TooLarge(f"nested more than {bounds.MAX_DEPTH} levels deep") from None
 

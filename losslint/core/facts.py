@@ -63,6 +63,7 @@ class FileFacts:
         self._assumed: list[tuple[cst.CSTNode, tuple]] = []
         self._uses_framework: dict[FunctionInfo, bool] = {}
         self._dead_terms: dict[object, tuple[set, list]] = {}
+        self._within: dict[int, frozenset[int]] = {}  # id of a node -> ids of the nodes below it
 
     # -- traversal -----------------------------------------------------------------------------
     def enter(self, node: cst.CSTNode) -> None:
@@ -453,9 +454,15 @@ class FileFacts:
             if isinstance(node, cst.SimpleStatementLine) or any(node is loss for loss in losses):
                 return True
             # node inside a returned loss, or holding one (``loss if c else other``: its test decides)
-            return any(any(node is n for n in iter_nodes(loss)) or any(loss is n for n in iter_nodes(node))
-                       for loss in losses)
+            return any(id(node) in self._nodes_within(loss) or id(loss) in self._nodes_within(node) for loss in losses)
         return statement in statements
+
+    def _nodes_within(self, node: cst.CSTNode) -> frozenset[int]:
+        """The ids of the nodes below ``node``, walked once (asked for every node of a long sum)."""
+        found = self._within.get(id(node))
+        if found is None:
+            found = self._within[id(node)] = frozenset(map(id, iter_nodes(node)))
+        return found
 
     def gradient_lost_here(self, node: cst.CSTNode) -> bool:
         """Does ``node`` feed a term of the loss that depends on the prediction but carries no
