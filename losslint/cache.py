@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from losslint import __version__
@@ -15,11 +15,28 @@ from losslint.diagnostics import Applicability, Diagnostic, Edit, FixSummary, Lo
 from losslint.engine import FileResult, Settings
 
 CACHE_DIR = ".losslint_cache"
+CACHE_DIR_VARIABLE = "LOSSLINT_CACHE_DIR"
 
 
-def key(source: bytes, display: str, settings: Settings, with_edits: bool) -> str:
+def cache_folder(cwd: Path, given: str | os.PathLike | None = None) -> Path:
+    """Where the cache lives: ``--cache-dir``, else ``$LOSSLINT_CACHE_DIR``, else ``.losslint_cache/``
+    in the working folder (as ruff). The command line, pre-commit and the language server share it."""
+    chosen = given or os.environ.get(CACHE_DIR_VARIABLE)
+    return cwd / chosen if chosen else cwd / CACHE_DIR
+
+
+def identity(path: str) -> str:
+    """A file's name in cache keys: its real path, so that the same file reached under another
+    spelling (relative, absolute, through a link, from another folder) shares its entry."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return path
+
+
+def key(source: bytes, name: str, settings: Settings, with_edits: bool) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, display, repr(sorted(settings.codes)), repr(settings.loss_patterns),
+    for part in (__version__, name, repr(sorted(settings.codes)), repr(settings.loss_patterns),
                  repr(settings.options), repr(sorted(settings.unfixable)),
                  repr(sorted((code, level.value) for code, level in settings.applicability)),
                  str(settings.respect_noqa), str(with_edits)):
@@ -30,15 +47,16 @@ def key(source: bytes, display: str, settings: Settings, with_edits: bool) -> st
 
 
 class Cache:
-    def __init__(self, root: Path) -> None:
-        self.folder = root / CACHE_DIR
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
     def _path(self, entry: str) -> Path:
         return self.folder / entry[:2] / f"{entry[2:]}.json"
 
     def get(self, entry: str, filename: str | None = None) -> FileResult | None:
-        """The cached result, or None for a miss. Entries are untrusted input: anything but a
-        well-formed entry for ``filename`` is a miss, and the file is analysed afresh."""
+        """The cached result, its findings named ``filename`` (the entry may have been written for
+        another spelling of the same file), or None for a miss. Entries are untrusted input:
+        anything but a well-formed entry is a miss, and the file is analysed afresh."""
         try:
             path = self._path(entry)
             if path.stat().st_size > _MAX_ENTRY_BYTES:
@@ -48,9 +66,9 @@ class Cache:
                                 _optional_text(data["error"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
             return None
-        if filename is not None and (result.filename != filename
-                                     or any(d.filename != filename for d in result.diagnostics)):
-            return None
+        if filename is not None and filename != result.filename:
+            result = replace(result, filename=filename,
+                             diagnostics=[replace(d, filename=filename) for d in result.diagnostics])
         return result
 
     def put(self, entry: str, result: FileResult) -> None:

@@ -64,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--extend-per-file-ignores", action="append", metavar="PATTERN:CODES",
                        help="more PATTERN:CODES to ignore")
     files.add_argument("--config", type=Path, help="use this config file instead of the nearest one")
-    files.add_argument("--no-cache", action="store_true", help="do not read or write .losslint_cache/")
+    files.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    files.add_argument("--cache-dir", metavar="DIR",
+                       help="where the cache lives (default: $LOSSLINT_CACHE_DIR, else .losslint_cache/)")
     files.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="read the code from stdin, as the file PATH (for configuration and output)")
@@ -145,10 +147,12 @@ def _main(argv: list[str], stdin, out, err) -> int:
             return EXIT_ERROR
         return _print_rule(argv[1], out, err)
     if argv[:1] == ["clean"]:
-        from losslint.cache import CACHE_DIR, Cache
+        from losslint.cache import CACHE_DIR, CACHE_DIR_VARIABLE, Cache, cache_folder
 
-        removed = Cache(Path.cwd()).clear()
-        out.write(f"Removed {CACHE_DIR}/\n" if removed else f"No {CACHE_DIR}/ here\n")
+        given = argv[2] if argv[1:2] == ["--cache-dir"] and len(argv) > 2 else None
+        shown = (given or os.environ.get(CACHE_DIR_VARIABLE) or CACHE_DIR).rstrip("/")
+        removed = Cache(cache_folder(Path.cwd(), given)).clear()
+        out.write(f"Removed {shown}/\n" if removed else f"No {shown}/ here\n")
         return EXIT_CLEAN
     if argv[:1] in (["lsp"], ["server"]):
         return _serve(err)
@@ -330,9 +334,9 @@ def _run(args, stdin, out, err) -> int:
                 for f in files]
         cache = None
         if mode == "lint" and not args.no_cache:
-            from losslint.cache import Cache
+            from losslint.cache import Cache, cache_folder
 
-            cache = Cache(Path.cwd())
+            cache = Cache(cache_folder(Path.cwd(), args.cache_dir))
         results = unreadable + run_jobs(jobs, cache=cache)
     return _report(args, results, mode, output_format, out)
 

@@ -28,6 +28,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from losslint import __version__
+from losslint.cache import Cache, cache_folder, identity, key as cache_key
 from losslint.config import Config, ConfigError, load, nearest, validate_selectors
 from losslint.diagnostics import Applicability, Diagnostic, Location
 from losslint.engine import SYNTAX_ERROR
@@ -156,10 +157,31 @@ class LosslintServer(LanguageServer):
             Path(document.path), document.language_id)
 
     # -- analysis --------------------------------------------------------------------------------
+    def cache(self) -> Cache:
+        """The command line's cache (the workspace's ``.losslint_cache/``, or ``$LOSSLINT_CACHE_DIR``)."""
+        return Cache(cache_folder(Path(self.workspace.root_path or Path.cwd())))
+
     def analyze(self, key: str, content: bytes, version: int | None, job: Job | None) -> list[Diagnostic]:
-        found = [] if job is None else run_source(content, job).diagnostics
+        found = [] if job is None else self.lint(content, job)
         self.findings[key] = (version, found)
         return found
+
+    def lint(self, content: bytes, job: Job) -> list[Diagnostic]:
+        """The findings of ``content``, from the shared cache where the command line (or an earlier
+        session) analysed the same content; stored there when the buffer is what the file holds,
+        so that unsaved edits leave no entries behind."""
+        cache, entry = self.cache(), cache_key(content, identity(job.path), job.settings, job.with_edits)
+        hit = cache.get(entry, job.display)
+        if hit is not None:
+            return hit.diagnostics
+        result = run_source(content, job)
+        try:
+            saved = Path(job.path).read_bytes() == content
+        except OSError:
+            saved = False
+        if saved:
+            cache.put(entry, result)
+        return result.diagnostics
 
     def current_findings(self, uri: str) -> tuple[str, list[Diagnostic]]:
         key, version, content, job = self.snapshot(uri)

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from losslint import bounds
 from losslint.diagnostics import Diagnostic, Location
-from losslint.cache import key as cache_key
+from losslint.cache import identity, key as cache_key
 from losslint.notebook import Notebook, NotebookError
 from losslint.engine import SYNTAX_ERROR, FileResult, RuleError, Settings, add_noqa, fix_source, lint_source
 
@@ -260,7 +260,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None, cache=None) -> list[tu
                     except OSError:
                         pending.append(i)
                         continue
-                    keys[i] = cache_key(source, job.display, job.settings, job.with_edits)
+                    keys[i] = cache_key(source, identity(job.path), job.settings, job.with_edits)
                     hit = cache.get(keys[i], job.display)
                     if hit is not None:
                         results[i] = (hit, source)

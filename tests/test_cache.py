@@ -55,3 +55,42 @@ def test_fix_mode_does_not_use_the_cache(tmp_path):
     run("bad.py", "--fix", cwd=tmp_path)
     assert "torch.log1p(pred)" in path.read_text()
     assert "LL211" not in run("bad.py", cwd=tmp_path)[1]
+
+
+def _analysed(monkeypatch) -> list[int]:
+    """How many files each run analyses (the rest come from the cache)."""
+    import losslint.runner as runner
+
+    calls: list[int] = []
+    real = runner._run_all
+    monkeypatch.setattr(runner, "_run_all", lambda jobs, workers: calls.append(len(jobs)) or real(jobs, workers))
+    return calls
+
+
+def test_cache_dir_from_the_command_line_and_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "bad.py").write_text(BAD)
+    cold = run("bad.py", "--cache-dir", "elsewhere", cwd=tmp_path)
+    assert (tmp_path / "elsewhere" / ".gitignore").is_file() and not (tmp_path / ".losslint_cache").exists()
+    calls = _analysed(monkeypatch)
+    assert run("bad.py", "--cache-dir", "elsewhere", cwd=tmp_path) == cold
+    monkeypatch.setenv("LOSSLINT_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert run("bad.py", cwd=tmp_path) == cold
+    assert calls == [0, 0]
+    assert run("clean", cwd=tmp_path)[1] == f"Removed {tmp_path / 'elsewhere'}/\n"
+    monkeypatch.delenv("LOSSLINT_CACHE_DIR")
+    run("bad.py", "--cache-dir", "elsewhere", cwd=tmp_path)
+    assert run("clean", "--cache-dir", "elsewhere", cwd=tmp_path)[1] == "Removed elsewhere/\n"
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_the_same_file_under_another_spelling_shares_its_entry(tmp_path, monkeypatch):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "bad.py").write_text(BAD)
+    monkeypatch.setenv("LOSSLINT_CACHE_DIR", str(tmp_path / "cache"))
+    relative = run("src/bad.py", cwd=tmp_path)
+    calls = _analysed(monkeypatch)
+    absolute = run(str(tmp_path / "src" / "bad.py"), cwd=tmp_path)
+    from_inside = run("bad.py", cwd=tmp_path / "src")
+    assert calls == [0, 0]
+    assert absolute[1] == relative[1].replace("src/bad.py", str(tmp_path / "src" / "bad.py"))
+    assert from_inside[1] == relative[1].replace("src/bad.py", "bad.py")

@@ -351,3 +351,21 @@ def test_settings_pulled_from_the_client_and_config_reloaded_on_change(tmp_path)
         assert session.diagnostics(uri) == []  # LL201 by the client's settings, LL211 by the new file
     finally:
         assert session.close() == 0
+
+
+def test_the_editor_and_the_command_line_share_the_cache(tmp_path, monkeypatch):
+    from tests.test_cache import _analysed
+    from tests.test_cli import run
+
+    session = _start(tmp_path)
+    uri = _open(session, tmp_path / "loss.py", SOURCE)
+    assert {d["code"] for d in session.diagnostics(uri, version=1)} == {"LL211", "LL201"}
+    unsaved = SOURCE.replace("torch.log(pred)", "torch.log(pred + 1e-8)")
+    _change(session, uri, unsaved, 2)
+    assert {d["code"] for d in session.diagnostics(uri, version=2)} == {"LL211"}
+    assert session.close() == 0
+    entries = list((tmp_path / ".losslint_cache").rglob("*.json"))
+    assert len(entries) == 1  # the saved content only: an unsaved buffer leaves no entry
+    calls = _analysed(monkeypatch)
+    code, out, _ = run("loss.py", "--output-format", "json", cwd=tmp_path)  # the editor's kind of entry
+    assert calls == [0] and {d["code"] for d in json.loads(out)} == {"LL211", "LL201"}
