@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="more PATTERN:CODES to ignore")
     files.add_argument("--config", type=Path, help="use this config file instead of the nearest one")
     files.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    files.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                       help="worker processes (default: one per core; 1 analyses in this process)")
     files.add_argument("--cache-dir", metavar="DIR",
                        help="where the cache lives (default: $LOSSLINT_CACHE_DIR, else .losslint_cache/)")
     files.add_argument("--no-respect-gitignore", action="store_true", help="lint files that .gitignore excludes")
@@ -87,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--show-files", action="store_true", help="print the files that would be linted, and exit")
     parser.add_argument("--version", action="version", version=f"losslint {__version__}")
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of jobs, got {value!r}")
+    return number
 
 
 def _codes(value: str) -> list[str]:
@@ -337,7 +349,7 @@ def _run(args, stdin, out, err) -> int:
             from losslint.cache import Cache, cache_folder
 
             cache = Cache(cache_folder(Path.cwd(), args.cache_dir))
-        results = unreadable + run_jobs(jobs, cache=cache)
+        results = unreadable + run_jobs(jobs, workers=args.jobs, cache=cache)
     return _report(args, results, mode, output_format, out)
 
 

@@ -324,3 +324,20 @@ def test_commands_that_analyse_nothing_import_neither_libcst_nor_the_rules(argv)
     assert done.returncode == 0, done.stderr
     assert "HEAVY []" in done.stdout
     assert "LL201" in done.stdout or "losslint" in done.stdout
+
+
+def test_jobs_chooses_the_worker_processes_and_the_findings_do_not_change(tmp_path, monkeypatch, capsys):
+    import losslint.runner as runner
+
+    files = runner.PARALLEL_THRESHOLD + 2  # enough files for the worker pool
+    for i in range(files):
+        (tmp_path / f"loss_{i}.py").write_text(f"import torch\n\n\ndef loss_{i}(p):\n    return torch.log(1 + p).mean()\n")
+    pools: list[int] = []
+    real = runner._Pool
+    monkeypatch.setattr(runner, "_Pool", lambda size: pools.append(size) or real(size))
+    pooled = run(".", "--jobs", "2", cwd=tmp_path)
+    single = run(".", "--jobs", "1", cwd=tmp_path)
+    assert pooled == single and pooled[0] == 1 and pooled[1].count("LL211") == files
+    assert pools == [2]
+    assert run(".", "--jobs", "0", cwd=tmp_path)[0] == 2
+    assert "expected a positive number of jobs, got '0'" in capsys.readouterr().err  # argparse's own stream
