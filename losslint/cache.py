@@ -53,10 +53,11 @@ class Cache:
     def _path(self, entry: str) -> Path:
         return self.folder / entry[:2] / f"{entry[2:]}.json"
 
-    def get(self, entry: str, filename: str | None = None) -> FileResult | None:
-        """The cached result, its findings named ``filename`` (the entry may have been written for
-        another spelling of the same file), or None for a miss. Entries are untrusted input:
-        anything but a well-formed entry is a miss, and the file is analysed afresh."""
+    def get(self, entry: str, filename: str | None = None, real_path: str | None = None) -> FileResult | None:
+        """The cached result, its findings named ``filename``, or None for a miss. An entry
+        written for another spelling of the same file (its ``real_path`` recorded) is renamed.
+        Entries are untrusted input: anything but a well-formed entry for this file is a miss,
+        and the file is analysed afresh."""
         try:
             path = self._path(entry)
             if path.stat().st_size > _MAX_ENTRY_BYTES:
@@ -66,12 +67,16 @@ class Cache:
                                 _optional_text(data["error"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
             return None
-        if filename is not None and filename != result.filename:
+        if filename is not None and (result.filename != filename
+                                     or any(d.filename != result.filename for d in result.diagnostics)):
+            if real_path is None or data.get("real_path") != real_path \
+                    or any(d.filename != result.filename for d in result.diagnostics):
+                return None
             result = replace(result, filename=filename,
                              diagnostics=[replace(d, filename=filename) for d in result.diagnostics])
         return result
 
-    def put(self, entry: str, result: FileResult) -> None:
+    def put(self, entry: str, result: FileResult, real_path: str | None = None) -> None:
         if not result.cacheable or (result.error and result.error.startswith(("internal error", "cannot read"))):
             return  # not a property of this file's content alone: analyze it again next time
         path = self._path(entry)
@@ -81,7 +86,7 @@ class Cache:
                 self.folder.mkdir(parents=True)
                 (self.folder / ".gitignore").write_text("*\n")  # never committed by accident
             path.parent.mkdir(exist_ok=True)
-            data = {"filename": result.filename, "error": result.error,
+            data = {"filename": result.filename, "real_path": real_path, "error": result.error,
                     "diagnostics": [asdict(d) for d in result.diagnostics]}
             fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

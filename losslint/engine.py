@@ -14,7 +14,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from losslint import bounds, fixes
 from losslint.core.facts import FileFacts
 from losslint.core.reduce import reduce_source
-from losslint.core.walk import children, iter_nodes
+from losslint.core.walk import children, forget as forget_children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.parse import Source, Unanalysable, lines_of, parse, prepare, quiet_compile, restore
 from losslint.rules import all_rules
@@ -102,11 +102,13 @@ class _Dispatcher:
     def __init__(self, facts: FileFacts, rules: list[Rule], everywhere: frozenset[str] = frozenset()) -> None:
         self.facts = facts
         self.table: dict[type, list[tuple[Rule, object, bool]]] = {}
+        self.anywhere = False  # does some rule look at code outside loss code?
         # Loss code, a value handed to autograd, or a module defining its own backward (gradient code).
         holds_loss_code = bool(facts.scopes.functions or facts.scopes.statements or facts.index.sinks) or any(
             "backward" in cls.methods and facts.scopes.is_torch_module(cls) for cls in facts.index.classes.values())
         for rule in rules:
             anywhere = rule.code in everywhere or (rule.file_level and holds_loss_code)
+            self.anywhere |= anywhere and bool(type(rule).handlers())
             for node_type, attr in type(rule).handlers().items():
                 # Expressions are checked where they feed the loss; definitions where loss code is.
                 on_path = not anywhere and node_type not in (cst.FunctionDef, cst.ClassDef, cst.Module)
@@ -115,6 +117,8 @@ class _Dispatcher:
 
     def run(self, root: cst.CSTNode) -> None:
         facts, table, check_time = self.facts, self.table, bounds.check_time
+        if not self.anywhere and not (facts.scopes.functions or facts.scopes.statements):
+            return  # no loss code, and every rule looks only inside it: no handler can be called
         # Iterative (trees nest deeper than the stack): a node, then later (node,) to leave it.
         stack: list = [root]
         pop, push, extend = stack.pop, stack.append, stack.extend
@@ -398,6 +402,8 @@ def lint_source(source: bytes, filename: str, settings: Settings, with_edits: bo
         return bounds.run_deep(_lint, prepared, filename, rules, settings, with_edits)
     except _BAD_INPUT as error:
         return _failed(filename, error)
+    finally:
+        forget_children()
 
 
 def _noqa_only(source: bytes, filename: str, settings: Settings) -> FileResult:
@@ -499,6 +505,8 @@ def fix_source(source: bytes, filename: str, settings: Settings, unsafe: bool = 
         return bounds.run_deep(_fix, source, prepared, filename, rules, settings, levels, with_edits, explicit)
     except _BAD_INPUT as error:
         return _failed(filename, error)
+    finally:
+        forget_children()
 
 
 def _fix(source: bytes, prepared: Source, filename: str, rules: list[type[Rule]], settings: Settings,

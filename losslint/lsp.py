@@ -170,8 +170,9 @@ class LosslintServer(LanguageServer):
         """The findings of ``content``, from the shared cache where the command line (or an earlier
         session) analysed the same content; stored there when the buffer is what the file holds,
         so that unsaved edits leave no entries behind."""
-        cache, entry = self.cache(), cache_key(content, identity(job.path), job.settings, job.with_edits)
-        hit = cache.get(entry, job.display)
+        real_path = identity(job.path)
+        cache, entry = self.cache(), cache_key(content, real_path, job.settings, job.with_edits)
+        hit = cache.get(entry, job.display, real_path)
         if hit is not None:
             return hit.diagnostics
         result = run_source(content, job)
@@ -180,7 +181,7 @@ class LosslintServer(LanguageServer):
         except OSError:
             saved = False
         if saved:
-            cache.put(entry, result)
+            cache.put(entry, result, real_path)
         return result.diagnostics
 
     def current_findings(self, uri: str) -> tuple[str, list[Diagnostic]]:

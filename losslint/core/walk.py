@@ -44,7 +44,9 @@ def _is_node(cls: type) -> bool:
 
 # The children of a node, kept for the walks that come back to the same code (summaries, slices,
 # call sites). Nodes are immutable and keys hold them alive, so an entry never goes stale; the
-# cache is dropped whole when it grows past a bound. Keyed by id: a node's own hash is Python code.
+# cache is dropped whole when it grows past a bound, and after each file (``forget``): a tree held
+# past its file costs memory and makes every garbage collection walk it again. Keyed by id: a
+# node's own hash is Python code.
 _CHILDREN: dict[int, tuple[cst.CSTNode, list[cst.CSTNode]]] = {}  # id -> (the node, held alive; its children)
 _CHILDREN_BOUND = 400_000
 
@@ -66,6 +68,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         _CHILDREN.clear()
     _CHILDREN[id(node)] = (node, out)
     return out
+
+
+def forget() -> None:
+    """Drop the children kept for the file just analysed."""
+    _CHILDREN.clear()
 
 
 class _Handlers:
