@@ -207,3 +207,15 @@ def test_eps_in_explicit_float64_is_not_swallowed():
             log_0 = tf.cast(tf.math.log(tf.cast(0, tf.float64) + 1e-307), tf.float32)
             return tf.reduce_sum(logits * log_0)
     """) == []
+
+
+def test_clamp_max_caps_the_high_end_only():
+    # botorch's W = sum(exp(...)).clamp_max(1.0): still positive; a raw value capped from above is not.
+    assert codes("""
+        import torch
+
+        def entropy_loss(x):
+            w = torch.exp(x).sum(-1).clamp_max(1.0)
+            v = torch.clamp_max(x, 1.0)
+            return torch.log(w).mean() + torch.log(v).mean()
+    """) == ["LL201"]

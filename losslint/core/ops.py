@@ -80,6 +80,7 @@ OPS: dict[str, Op] = {
         Op("clamp", ("torch.clamp", "torch.clip", "np.clip", "jnp.clip", "keras.ops.clip", "K.clip",
                      "tf.clip_by_value"), ("clamp", "clip")),
         Op("clamp_min", ("torch.clamp_min",), ("clamp_min",)),
+        Op("clamp_max", ("torch.clamp_max",), ("clamp_max",)),
         Op("maximum", ("torch.maximum", "torch.fmax", "tf.maximum", "tf.math.maximum",
                        "keras.ops.maximum", "K.maximum", "np.maximum", "jnp.maximum"), ("maximum",)),
         Op("minimum", ("torch.minimum", "torch.fmin", "tf.minimum", "tf.math.minimum",

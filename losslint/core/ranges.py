@@ -747,6 +747,9 @@ class RangeAnalysis:
         if op == "clamp_min":
             floor = arg(1, "min")
             return x.clamp(floor, None)
+        if op == "clamp_max":  # caps the high end only: what was positive stays positive (below the cap)
+            ceiling = arg(1, "max")
+            return x.clamp(None, ceiling)
         if op in ("maximum", "minimum"):
             other = arg(1, "other", "y", "x2")
             if other is None:

@@ -625,8 +625,8 @@ class ValueAnalysis:
                 return Value(kind, Grad.NO, frozenset({"constant"}) if constant else frozenset())
             tags = {op.name} if op.name in ("softmax", "sigmoid") else set()
             first = operands[0] if operands else UNKNOWN
-            if op.name in ("clamp", "clamp_min", "maximum", "minimum", "abs", "square", "mean", "sum", "max", "min",
-                           "where", "add", "multiply", "pow", "relu"):
+            if op.name in ("clamp", "clamp_min", "clamp_max", "maximum", "minimum", "abs", "square", "mean", "sum", "max",
+                           "min", "where", "add", "multiply", "pow", "relu"):
                 if op.name == "where" and len(operands) >= 3:
                     branches = operands[1].join(operands[2])
                     return Value(Kind.TENSOR, most(operands[1].grad, operands[2].grad),
@@ -636,7 +636,8 @@ class ValueAnalysis:
             if op.name in ("mean", "sum") and "loss" in first.provenance:
                 tags.add("loss")  # torch.mean(F.cross_entropy(...)): a reduced loss is still the loss
             kind = Kind.TENSOR
-            if first.kind is Kind.INDEX and op.name in ("sum", "max", "min", "abs", "clamp", "maximum", "minimum"):
+            if first.kind is Kind.INDEX and op.name in ("sum", "max", "min", "abs", "clamp", "clamp_min", "clamp_max",
+                                                        "maximum", "minimum"):
                 kind = Kind.INDEX
             return Value(kind, grad if operands else Grad.NO, frozenset(tags))
         if tail in ("log_softmax",):
