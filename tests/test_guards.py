@@ -219,3 +219,74 @@ def test_clamp_max_caps_the_high_end_only():
             v = torch.clamp_max(x, 1.0)
             return torch.log(w).mean() + torch.log(v).mean()
     """) == ["LL201"]
+
+
+def test_a_helper_whose_every_caller_passes_a_guarded_value_is_guarded():
+    found = lint("""
+        import torch
+
+        def _stable_log(x):
+            return torch.log(x)
+
+        def _unstable_log(x):
+            return torch.log(x)
+
+        def layer_loss(p, q):
+            return (_stable_log(p.clamp(min=1e-8)) + _unstable_log(q) + _unstable_log(p + 1e-6)).mean()
+    """)
+    assert [(d.code, d.location.row) for d in found] == [("LL201", 7)]
+
+
+def test_a_method_called_from_its_base_class_gets_what_the_base_passes():
+    # botorch: the base class's forward passes a clamped variance to self._gain, which subclasses override.
+    body = """
+        import torch
+
+        class BaseLoss(torch.nn.Module):
+            def forward(self, pred, target):
+                variance = {variance}
+                return self._gain(pred, variance=variance)
+
+        class ChildLoss(BaseLoss):
+            def _gain(self, pred, variance):
+                return torch.log(variance).mean() + (pred - 1).mean()
+    """
+    assert codes(body.format(variance="((pred - target) ** 2).mean(0).clamp_min(1e-6)")) == []
+    assert codes(body.format(variance="(pred - target).mean(0)")) == ["LL201"]
+
+
+def test_integer_ids_handed_back_for_indexing_are_not_a_dead_term():
+    # trl: a helper returns the top-1 token ids that the loss gathers log-probabilities at.
+    found = lint("""
+        import torch
+        import torch.nn.functional as F
+
+        class DistillLoss(torch.nn.Module):
+            def _top_tokens(self, scores):
+                return scores.argmax(dim=-1)
+
+            def forward(self, logits, teacher_logprobs):
+                log_probs = F.log_softmax(logits, dim=-1)
+                picked = log_probs.gather(-1, self._top_tokens(logits).unsqueeze(-1)).squeeze(-1)
+                return -(picked * teacher_logprobs.exp()).mean()
+
+        def accuracy_loss(logits, labels):
+            return 1 - (logits.argmax(-1) == labels).float().mean()
+    """)
+    assert {(d.code, d.location.row) for d in found} == {("LL103", 14)}
+
+
+def test_a_parameter_every_caller_passes_a_number_for_is_a_setting():
+    # tensor2tensor: confidence = 1 - label_smoothing, a Python float handed to tf.log.
+    assert codes("""
+        import tensorflow as tf
+
+        def smoothing_cross_entropy(logits, labels, vocab_size, confidence):
+            normalizing = -(confidence * tf.math.log(confidence))
+            soft = tf.one_hot(labels, vocab_size, on_value=confidence, off_value=1.0 - confidence)
+            return tf.nn.softmax_cross_entropy_with_logits(labels=soft, logits=logits) - normalizing
+
+        def total_loss(logits, labels, probs, smoothing: float):
+            entropy = -(probs * tf.math.log(probs))
+            return smoothing_cross_entropy(logits, labels, 100, 1.0 - smoothing) + tf.reduce_sum(entropy)
+    """) == ["LL201"]

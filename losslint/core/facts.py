@@ -497,7 +497,10 @@ class FileFacts:
                 terms, env = [binding.value], binding.env
             for term in [t for r in terms for t in sum_terms(r)]:
                 value = self.values.value(term, env, function)
-                if value.grad is Grad.NO and value.depends_on_prediction and not value.is_constant:
+                # Integer ids (argmax) handed back are not a term: no framework differentiates
+                # integers, so they reach a loss only as indices or through a cast, where that shows.
+                if value.grad is Grad.NO and value.depends_on_prediction and not value.is_constant \
+                        and value.kind is not Kind.INDEX:
                     expressions.append(term)
                     self.ranges.feeding(term, env, statements)
         return statements, expressions

@@ -228,6 +228,7 @@ class RangeAnalysis:
         self.index = index
         self.path = path  # the file's path, for constants imported from sibling modules
         self.read_other_files = False  # a sibling module's value was used: results depend on it too
+        self._callers: dict[str, list] | None = None
         self.imports: ImportTable = index.imports
         self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
         self._constants = index.constants()
@@ -640,7 +641,12 @@ class RangeAnalysis:
         while scope is not None:
             param = scope.parameter(name)
             if param is not None:
-                return self._parameter(param)
+                declared = self._parameter(param)
+                if declared == UNKNOWN:
+                    passed = self._passed_by_callers(scope, name, depth)
+                    if passed is not None:
+                        return passed
+                return declared
             # A closure reads the enclosing function's binding.
             if scope.parent is not None and name in self.env_before(scope.parent, _statement_of(scope)):
                 return self.range(cst.Name(name), self.env_before(scope.parent, _statement_of(scope)),
@@ -654,6 +660,61 @@ class RangeAnalysis:
             if value is not None:
                 return Interval.const(value)
         return UNKNOWN
+
+    def _passed_by_callers(self, function: FunctionInfo, name: str, depth: int) -> Interval | None:
+        """What every caller in this module passes for the parameter ``name`` (a helper whose every
+        caller passes a guarded value is guarded); None where a call site's argument cannot be
+        told, or there is no call site. A method is called as ``self.m(...)`` in its class, or in a
+        base class of this module that it overrides."""
+        if depth > MAX_DEPTH - 4 or isinstance(function.node, cst.Lambda):
+            return None
+        params = [p for p in function.parameters() if p.name.value not in ("self", "cls")]
+        names = [p.name.value for p in params]
+        if name not in names or any(p.star for p in params[:names.index(name) + 1]):
+            return None
+        callers = self.call_sites()
+        key = f"self.{function.name}" if function.cls is not None else function.name
+        classes = self._class_and_bases(function.cls) if function.cls is not None else None
+        position, param = names.index(name), params[names.index(name)]
+        result = None
+        for call, caller in callers.get(key, ())[:8]:
+            if caller is function or (classes is not None and (caller is None or caller.cls not in classes)):
+                continue
+            if any(a.star for a in call.args):
+                return None
+            positional = [a.value for a in call.args if a.keyword is None]
+            keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+            arg = keywords.get(name) or (positional[position] if position < len(positional) else None)
+            if arg is None:
+                if param.default is None:
+                    return None
+                passed = self._parameter(param)
+            else:
+                passed = self.range(arg, self.env_at(caller, call), caller, depth + 2)
+            if passed == UNKNOWN:
+                return None
+            result = passed if result is None else result.join(passed)
+        return result
+
+    def call_sites(self) -> dict[str, list]:
+        """The calls in this module by the name they call (built once, shared with the values)."""
+        if self._callers is None:
+            self._callers = call_sites(self.index)
+        return self._callers
+
+    def _class_and_bases(self, cls) -> set:
+        """``cls`` and the classes of this module it derives from (their ``self.m()`` may reach it)."""
+        found, pending = set(), [cls]
+        while pending:
+            current = pending.pop()
+            if current in found:
+                continue
+            found.add(current)
+            for base in current.bases:
+                known = self.index.classes.get(dotted_name(base) or "")
+                if known is not None:
+                    pending.append(known)
+        return found
 
     def _parameter(self, param: cst.Param) -> Interval:
         """A parameter is unknown, but a numeric default (``eps=1e-6``) states what it holds, and a
@@ -861,6 +922,20 @@ class RangeAnalysis:
             if meaning is None and isinstance(node.func, cst.Attribute) and node.func.attr.value in VALUE_KEEPING_METHODS:
                 return self.has_eps_guard(node.func.value, env, function, depth + 1)
         return False
+
+
+def call_sites(index: ModuleIndex) -> dict[str, list]:
+    """``name`` / ``self.name`` -> the calls of it in this module, with the calling function."""
+    from losslint.core.walk import iter_nodes
+
+    out: dict[str, list] = {}
+    for function in index.functions:
+        for node in iter_nodes(function.node.body, skip_functions=True):
+            if isinstance(node, cst.Call):
+                name = dotted_name(node.func)
+                if name is not None:
+                    out.setdefault(name, []).append((node, function))
+    return out
 
 
 def _returns(body: cst.CSTNode) -> list[tuple[cst.Return, cst.CSTNode | None]]:

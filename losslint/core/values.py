@@ -948,6 +948,9 @@ class ValueAnalysis:
                     and "tensor" not in usage:
                 return default
             kind = Kind.TENSOR if "tensor" in usage else default.kind
+        elif self._numbers_from_callers(function, name):
+            # Every caller passes a Python number (tf.log(confidence) takes one): a setting.
+            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
         elif "tensor" in usage:
             kind = Kind.TENSOR
         elif "number" in usage:
@@ -1022,6 +1025,10 @@ class ValueAnalysis:
             return "target"
         return None
 
+    def _numbers_from_callers(self, function: FunctionInfo, name: str) -> bool:
+        values = self._argument_values(function, name)
+        return bool(values) and all(v.kind is Kind.NUMBER for v in values)
+
     def _kind_from_callers(self, function: FunctionInfo, name: str) -> Kind | None:
         values = self._argument_values(function, name)
         kinds = {v.kind for v in values} - {Kind.UNKNOWN, Kind.NONE}
@@ -1033,7 +1040,7 @@ class ValueAnalysis:
 
     def _argument_values(self, function: FunctionInfo, name: str) -> list[Value]:
         if self._callers is None:
-            self._callers = _call_sites(self.index)
+            self._callers = self.ranges.call_sites()
         params = [p.name.value for p in function.parameters() if p.name.value not in ("self", "cls")]
         if name not in params:
             return []
@@ -1322,16 +1329,3 @@ def _arithmetic_operands(node: cst.BaseExpression) -> list[cst.BaseExpression]:
     return out
 
 
-def _call_sites(index: ModuleIndex) -> dict[str, list]:
-    """``name`` / ``self.name`` -> the calls of it in this module, with the calling function."""
-    out: dict[str, list] = {}
-    for function in [None, *index.functions]:
-        body = function.node.body if function is not None else None
-        if function is None:
-            continue
-        for node in iter_nodes(body, skip_functions=True):
-            if isinstance(node, cst.Call):
-                name = dotted_name(node.func)
-                if name is not None:
-                    out.setdefault(name, []).append((node, function))
-    return out
