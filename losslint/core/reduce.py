@@ -31,7 +31,8 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
     blocks = _blocks(tree.body, lines)
     if not blocks:
         return None
-    # A class is judged by its header (a Loss name or base keeps every method); a function by its text.
+    # A class is judged by its header (a Loss name or base keeps it, and so every method); a function
+    # by its text.
     kept = {id(b) for b, parent in blocks
             if keep(_header(b, lines) if isinstance(b, ast.ClassDef) else _text(b, lines))
             or (parent is not None and keep(_header(parent, lines)))}
@@ -47,8 +48,9 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
                                  for w in WORD.findall(_header(block, lines) if isinstance(block, ast.ClassDef)
                                                        else _text(block, lines))}
         for block, parent in blocks:
-            if id(block) not in kept and (block.name in words or (parent is not None and id(parent) in kept
-                                                                  and keep(_header(parent, lines)))):
+            # A kept class keeps its methods: code that uses the class runs them unnamed (a module's
+            # forward through __call__, __init__ through the class's name).
+            if id(block) not in kept and (block.name in words or (parent is not None and id(parent) in kept)):
                 kept.add(id(block))
                 changed = True
             if parent is not None and id(block) in kept and id(parent) not in kept:
