@@ -316,3 +316,33 @@ def test_provenance_ignores_metadata_reads():
     assert not facts.is_prediction_derived(expr)
     facts, expr = facts_at("import torch\ndef l(input, target):\n    probe(input.sigmoid() * 2)")
     assert facts.is_prediction_derived(expr)
+
+
+def test_a_value_cut_short_by_the_depth_bound_is_not_what_a_shallower_query_gets():
+    from losslint.core.values import MAX_DEPTH, Grad
+
+    facts, expr = facts_at("""
+        import torch
+
+        def mask_loss(pred, target):
+            mask = (target == 1).float()
+            return probe(mask) * pred
+    """)
+    env, function = facts.env(), facts.function
+    facts.values._cache.clear()  # asked first from deep inside another value's computation
+    deep = facts.values.value(expr, env, function, None, MAX_DEPTH)  # the binding lies past the bound
+    assert deep.grad is Grad.MAYBE
+    assert facts.values.value(expr, env, function).grad is Grad.NO
+
+
+BINARY_SEARCH = 'import torch\n\n\ndef binary_search(activations, t, num_iters):\n    mu, _ = torch.max(activations, -1, keepdim=True)\n    normalized = activations - mu\n    effective_dim = torch.sum((normalized > -1.0 / (1.0 - t)).to(torch.int32), dim=-1, keepdim=True).to(activations.dtype)\n    lower = torch.zeros_like(mu)\n    upper = torch.log(effective_dim) * torch.ones_like(lower)\n    for _ in range(num_iters):\n        middle = (upper + lower) / 2.0\n        sum_probs = torch.sum(torch.exp(normalized - middle), dim=-1, keepdim=True)\n        update = (sum_probs < 1.0).to(activations.dtype)\n        lower = lower * update + (1.0 - update) * middle\n        upper = upper * (1.0 - update) + update * middle\n    return (upper + lower) / 2.0 + mu\n'
+CUSTOM_FUNCTION = 'class ComputeNormalization(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, activations, t, num_iters):\n        return binary_search(activations, t, num_iters)\n\n    @staticmethod\n    def backward(ctx, grad_output):\n        return grad_output, None, None\n'
+
+
+def test_a_custom_autograd_forward_and_the_helpers_only_it_calls_run_without_gradient():
+    # pytorch_toolbelt's bi-tempered loss: a binary search whose steps autograd never sees.
+    from tests.conftest import lint
+
+    assert [d.code for d in lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py")] == []
+    called_by_a_loss = BINARY_SEARCH + "\n\ndef tempered_loss(a, t):\n    return binary_search(a, t, 5).mean()\n"
+    assert "LL103" in [d.code for d in lint(called_by_a_loss, filename="bitempered_loss.py")]

@@ -290,3 +290,18 @@ def test_a_parameter_every_caller_passes_a_number_for_is_a_setting():
             entropy = -(probs * tf.math.log(probs))
             return smoothing_cross_entropy(logits, labels, 100, 1.0 - smoothing) + tf.reduce_sum(entropy)
     """) == ["LL201"]
+
+
+def test_a_static_shape_is_numbers_without_gradient():
+    # tf-models: class weights of ones, as many as the logits' static last dimension.
+    assert codes("""
+        import tensorflow as tf
+
+        def weighted_class_loss(class_outputs, class_targets, class_weights=None):
+            num_classes = class_outputs.get_shape().as_list()[-1]
+            class_weights = class_weights if class_weights is not None else [1.0] * num_classes
+            class_weights = tf.constant(class_weights, dtype=tf.float32)
+            onehot = tf.one_hot(class_targets, num_classes)
+            ce = tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=class_outputs)
+            return tf.reduce_mean(ce * class_weights)
+    """) == []

@@ -148,11 +148,15 @@ class ValueAnalysis:
         self.imports = index.imports
         self.ranges = ranges
         self.scopes = scopes
-        self._cache: dict[tuple, Value] = {}
+        # (node, env, frame) ids -> (the value, and the env and frame held alive: an id is only
+        # unique while its object lives, and the envs of branches and calls are made afresh).
+        self._cache: dict[tuple, tuple[Value, object, object]] = {}
         self._parameters: dict[tuple, Value] = {}
         self._usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._returns: dict[tuple, Value] = {}
         self._in_progress: set[tuple] = set()
+        self._cut = 0  # values cut short (depth bound, cycle) so far
+        self._cut_short: dict[tuple, tuple[Value, object, object]] = {}
         self._callers: dict[str, list] | None = None
         self._no_grad_functions: set[FunctionInfo] | None = None
         self._computes: dict[FunctionInfo, bool] = {}
@@ -161,14 +165,17 @@ class ValueAnalysis:
     def value(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None,
               frame: _Frame | None = None, depth: int = 0) -> Value:
         if depth > MAX_DEPTH:
+            self._cut += 1
             return UNKNOWN
         key = (id(node), id(env), id(frame) if frame else None)
-        cached = self._cache.get(key)
+        cached = self._cache.get(key) or self._cut_short.get((key, depth))
         if cached is not None:
-            return cached
+            return cached[0]
         if key in self._in_progress:
+            self._cut += 1
             return UNKNOWN
         self._in_progress.add(key)
+        cuts = self._cut
         try:
             found = self._value(node, env, function, frame, depth + 1)
             if found.grad is Grad.NO and "stepped" not in found.provenance and not isinstance(node, cst.Name):
@@ -181,7 +188,10 @@ class ValueAnalysis:
                         break
         finally:
             self._in_progress.discard(key)
-        self._cache[key] = found
+        if self._cut == cuts:
+            self._cache[key] = (found, env, frame)
+        else:  # cut short by the depth bound or a cycle: it holds at this depth only, not for a shallower query
+            self._cut_short[(key, depth)] = (found, env, frame)
         return found
 
     def _parts(self, node: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -209,7 +219,7 @@ class ValueAnalysis:
                 return positional
             if isinstance(node.func, cst.Attribute):
                 method = node.func.attr.value
-                if method in ("size", "dim", "numel", "nelement", "new_zeros", "new_ones", "new_full", "new_empty",
+                if method in ("size", "get_shape", "dim", "numel", "nelement", "new_zeros", "new_ones", "new_full", "new_empty",
                               "new_tensor", "type_as", "get_device") or method in V.GRADIENT_CUTS:
                     return []
                 return [node.func.value, *positional]
@@ -736,7 +746,7 @@ class ValueAnalysis:
     def _tensor_method(self, method: str, tensor: Value, positional, keywords, v) -> Value:
         if method in V.NUMBER_METHODS:
             return Value(Kind.NUMBER, Grad.NO, frozenset({"from-tensor"}) if method == "item" else frozenset())
-        if method == "size":
+        if method in ("size", "get_shape"):  # the static shape (TensorFlow's get_shape): numbers, no gradient
             return NUMBER_FROM_DATA if positional or "dim" in keywords else \
                 Value(Kind.CONTAINER, Grad.NO, frozenset(), NUMBER_FROM_DATA)
         if method in V.LIST_METHODS:
@@ -1101,7 +1111,28 @@ class ValueAnalysis:
                          or "") in ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad")
                         for d in f.node.decorators):
                     self._no_grad_functions.add(f)
+                elif f.name == "forward" and f.cls is not None and f.parent is None and any(
+                        (self.imports.qualify_dotted(dotted_name(b) or "") or dotted_name(b) or "")
+                        in ("torch.autograd.Function", "autograd.Function") for b in f.cls.bases):
+                    self._no_grad_functions.add(f)  # torch runs a custom Function's forward without autograd
+            self._no_grad_functions |= self._called_only_without_gradient(self._no_grad_functions)
         return function in self._no_grad_functions
+
+    def _called_only_without_gradient(self, no_grad: set[FunctionInfo]) -> set[FunctionInfo]:
+        """Module functions every call of which (in this module) is made where autograd is off."""
+        sites = self.ranges.call_sites()
+        found: set[FunctionInfo] = set()
+        changed = True
+        while changed:
+            changed = False
+            for f in self.index.functions:
+                if f in no_grad or f in found or f.cls is not None or not isinstance(f.node, cst.FunctionDef):
+                    continue
+                calls = sites.get(f.name, ())
+                if calls and all(caller in no_grad or caller in found for _, caller in calls):
+                    found.add(f)
+                    changed = True
+        return found
 
 
 _TENSOR_ONLY = frozenset({"detach", "clamp", "clamp_min", "clamp_max", "unsqueeze", "view", "permute", "contiguous",
