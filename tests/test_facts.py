@@ -343,6 +343,7 @@ def test_a_custom_autograd_forward_and_the_helpers_only_it_calls_run_without_gra
     # pytorch_toolbelt's bi-tempered loss: a binary search whose steps autograd never sees.
     from tests.conftest import lint
 
-    assert [d.code for d in lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py")] == []
+    # Still loss code (its value is the loss's): the log of a count that may be 0 is reported, the steps are not.
+    assert [d.code for d in lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py")] == ["LL201"]
     called_by_a_loss = BINARY_SEARCH + "\n\ndef tempered_loss(a, t):\n    return binary_search(a, t, 5).mean()\n"
-    assert "LL103" in [d.code for d in lint(called_by_a_loss, filename="bitempered_loss.py")]
+    assert [d.code for d in lint(called_by_a_loss, filename="bitempered_loss.py")] == ["LL103", "LL201", "LL103"]

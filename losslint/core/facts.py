@@ -130,8 +130,9 @@ class FileFacts:
 
     @property
     def gradient_enabled(self) -> bool:
-        """False inside ``torch.no_grad()``: nothing computed there is differentiated."""
-        return self._no_grad_depth == 0
+        """False inside ``torch.no_grad()`` (or a custom autograd Function's forward): nothing
+        computed there is differentiated."""
+        return self._no_grad_depth == 0 and not self.values.without_autograd(self.function)
 
     @property
     def top_statement(self) -> cst.CSTNode | None:
@@ -224,7 +225,7 @@ class FileFacts:
                 and function is not None and self.values.computes_with_tensors(function))
 
     def carries_gradient(self, node: cst.BaseExpression) -> bool:
-        return self.value(node).grad is not Grad.NO
+        return self.value(node).grad is not Grad.NO and not self.values.without_autograd(self.function)
 
     def hazard_applies(self, node: cst.BaseExpression, gradient_only: bool = False) -> bool:
         """Can a numerical hazard at ``node`` hurt training? Not for a value made only of settings
@@ -469,6 +470,8 @@ class FileFacts:
         gradient (a step cut it: argmax, a cast comparison, round)? A step feeding a term that keeps
         a gradient through another factor (a Huber branch mask times the error) is not."""
         function = self.function
+        if self.values.without_autograd(function):
+            return False  # nothing here is differentiated: a step cuts no gradient
         key = function
         if key not in self._dead_terms:
             self._dead_terms[key] = self._feeding_dead_terms(function)

@@ -159,6 +159,7 @@ class ValueAnalysis:
         self._cut_short: dict[tuple, tuple[Value, object, object]] = {}
         self._callers: dict[str, list] | None = None
         self._no_grad_functions: set[FunctionInfo] | None = None
+        self._autograd_free: set[FunctionInfo] | None = None
         self._computes: dict[FunctionInfo, bool] = {}
 
     # -- the entry ------------------------------------------------------------------------------
@@ -927,7 +928,7 @@ class ValueAnalysis:
             result = value if result is None else result.join(value)
         if result is None:
             return NONE
-        if self.no_grad(helper) and result.is_tensor:
+        if self.without_autograd(helper) and result.is_tensor:
             result = result.with_grad(Grad.NO)
         return result
 
@@ -1103,6 +1104,7 @@ class ValueAnalysis:
         return self._usage[function]
 
     def no_grad(self, function: FunctionInfo) -> bool:
+        """Decorated with ``torch.no_grad()`` / ``inference_mode()``: not loss code (a metric, a step)."""
         if self._no_grad_functions is None:
             self._no_grad_functions = set()
             for f in self.index.functions:
@@ -1111,25 +1113,40 @@ class ValueAnalysis:
                          or "") in ("torch.no_grad", "torch.inference_mode", "torch.autograd.no_grad")
                         for d in f.node.decorators):
                     self._no_grad_functions.add(f)
-                elif f.name == "forward" and f.cls is not None and f.parent is None and any(
-                        (self.imports.qualify_dotted(dotted_name(b) or "") or dotted_name(b) or "")
-                        in ("torch.autograd.Function", "autograd.Function") for b in f.cls.bases):
-                    self._no_grad_functions.add(f)  # torch runs a custom Function's forward without autograd
-            self._no_grad_functions |= self._called_only_without_gradient(self._no_grad_functions)
         return function in self._no_grad_functions
 
-    def _called_only_without_gradient(self, no_grad: set[FunctionInfo]) -> set[FunctionInfo]:
-        """Module functions every call of which (in this module) is made where autograd is off."""
+    def without_autograd(self, function: FunctionInfo | None) -> bool:
+        """Run where autograd records nothing: under no_grad, in a custom autograd Function's forward
+        (torch runs it so; its backward gives the gradient), or in a module helper only such code
+        calls. Its values carry no gradient, but what it computes is still the loss's value."""
+        if function is None:
+            return False
+        if self._autograd_free is None:
+            free = {f for f in self.index.functions if self.no_grad(f)}
+            for f in self.index.functions:
+                if f.name == "forward" and f.cls is not None and f.parent is None and any(
+                        (self.imports.qualify_dotted(dotted_name(b) or "") or dotted_name(b) or "")
+                        in ("torch.autograd.Function", "autograd.Function") for b in f.cls.bases):
+                    free.add(f)
+            self._autograd_free = free | self._called_only_from(free)
+        while function is not None:
+            if function in self._autograd_free:
+                return True
+            function = function.parent
+        return False
+
+    def _called_only_from(self, functions: set[FunctionInfo]) -> set[FunctionInfo]:
+        """Module functions every call of which (in this module) is made from ``functions``."""
         sites = self.ranges.call_sites()
         found: set[FunctionInfo] = set()
         changed = True
         while changed:
             changed = False
             for f in self.index.functions:
-                if f in no_grad or f in found or f.cls is not None or not isinstance(f.node, cst.FunctionDef):
+                if f in functions or f in found or f.cls is not None or not isinstance(f.node, cst.FunctionDef):
                     continue
                 calls = sites.get(f.name, ())
-                if calls and all(caller in no_grad or caller in found for _, caller in calls):
+                if calls and all(caller in functions or caller in found for _, caller in calls):
                     found.add(f)
                     changed = True
         return found
