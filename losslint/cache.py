@@ -69,8 +69,8 @@ class Cache:
             return None
         if filename is not None and (result.filename != filename
                                      or any(d.filename != result.filename for d in result.diagnostics)):
-            if real_path is None or data.get("real_path") != real_path \
-                    or any(d.filename != result.filename for d in result.diagnostics):
+            consistent = all(d.filename == result.filename for d in result.diagnostics)
+            if not consistent or real_path is None or data.get("real_path") != real_path:
                 return None
             result = replace(result, filename=filename,
                              diagnostics=[replace(d, filename=filename) for d in result.diagnostics])

@@ -682,9 +682,7 @@ class RangeAnalysis:
                 continue
             if any(a.star for a in call.args):
                 return None
-            positional = [a.value for a in call.args if a.keyword is None]
-            keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-            arg = keywords.get(name) or (positional[position] if position < len(positional) else None)
+            arg = argument_for(call, name, position)
             if arg is None:
                 if param.default is None:
                     return None
@@ -922,6 +920,14 @@ class RangeAnalysis:
             if meaning is None and isinstance(node.func, cst.Attribute) and node.func.attr.value in VALUE_KEEPING_METHODS:
                 return self.has_eps_guard(node.func.value, env, function, depth + 1)
         return False
+
+
+def argument_for(call: cst.Call, name: str, position: int) -> cst.BaseExpression | None:
+    """What ``call`` passes for the parameter ``name``, ``position``-th after self: by keyword, else
+    by position (not counting unpacked arguments); None where it passes nothing."""
+    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    return keywords.get(name) or (positional[position] if position < len(positional) else None)
 
 
 def call_sites(index: ModuleIndex) -> dict[str, list]:

@@ -23,7 +23,7 @@ import libcst as cst
 from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex
 from losslint.core.names import dotted_name
-from losslint.core.ranges import OUTER, Env, RangeAnalysis, _returns
+from losslint.core.ranges import OUTER, Env, RangeAnalysis, _returns, argument_for
 from losslint.core.walk import iter_nodes
 
 
@@ -157,7 +157,6 @@ class ValueAnalysis:
         self._in_progress: set[tuple] = set()
         self._cut = 0  # values cut short (depth bound, cycle) so far
         self._cut_short: dict[tuple, tuple[Value, object, object]] = {}
-        self._callers: dict[str, list] | None = None
         self._no_grad_functions: set[FunctionInfo] | None = None
         self._autograd_free: set[FunctionInfo] | None = None
         self._computes: dict[FunctionInfo, bool] = {}
@@ -1050,20 +1049,16 @@ class ValueAnalysis:
         return None
 
     def _argument_values(self, function: FunctionInfo, name: str) -> list[Value]:
-        if self._callers is None:
-            self._callers = self.ranges.call_sites()
         params = [p.name.value for p in function.parameters() if p.name.value not in ("self", "cls")]
         if name not in params:
             return []
         position = params.index(name)
         out = []
         callee = f"self.{function.name}" if function.cls is not None else function.name
-        for call, caller in self._callers.get(callee, ())[:8]:
+        for call, caller in self.ranges.call_sites().get(callee, ())[:8]:
             if caller is function or (function.cls is not None and (caller is None or caller.cls is not function.cls)):
                 continue
-            positional = [a.value for a in call.args if a.keyword is None and not a.star]
-            keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-            arg = keywords.get(name) or (positional[position] if position < len(positional) else None)
+            arg = argument_for(call, name, position)
             if arg is None:
                 continue
             out.append(self.value(arg, self.ranges.env_at(caller, call), caller, None, MAX_DEPTH - 8))
