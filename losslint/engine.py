@@ -12,8 +12,10 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from losslint import bounds, fixes
+from losslint.core import vocabulary as V
 from losslint.core.facts import FileFacts
 from losslint.core.reduce import reduce_source
+from losslint.core.scopes import path_named_loss
 from losslint.core.walk import children, forget as forget_children, iter_nodes
 from losslint.diagnostics import (Applicability, Diagnostic, Edit, FixSummary, Location, Report)
 from losslint.parse import Source, Unanalysable, lines_of, parse, prepare, quiet_compile, restore
@@ -25,9 +27,7 @@ from losslint.suppression import Suppressions, physical_lines, without_codes
 FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
 # Loss code is named, compiled, backpropagated or taped; without any of these words there is none.
 # Loss code is computed for a gradient (a sink), named by loss vocabulary, or a loss API's value.
-LOSS_TEXT = re.compile(rb"(?i:loss|cost|criterion|objective|nll|xent|entropy|divergence|likelihood|elbo|penalty|"
-                       rb"dice|focal|hinge|triplet|contrastive|kl|mse|bce)|backward|gradient|grad\(|minimize|"
-                       rb"compile|training_step|train_step")
+LOSS_TEXT = re.compile(V.loss_text_pattern() + rb"|backward|gradient|grad\(|minimize|compile|training_step|train_step")
 BOM = b"\xef\xbb\xbf"
 MAX_FIX_PASSES = 10
 SYNTAX_ERROR = "LL000"
@@ -88,10 +88,11 @@ class RuleError(Exception):
 
 
 # -- analysis -------------------------------------------------------------------------------------
-def _wanted_rules(source: bytes, settings: Settings) -> list[type[Rule]]:
+def _wanted_rules(source: bytes, filename: str, settings: Settings) -> list[type[Rule]]:
     if not FRAMEWORK_TEXT.search(source):
         return []
-    has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) is not None
+    has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) is not None \
+        or path_named_loss(filename)
     return [rule for rule in settings.rules()
             if (rule.code in settings.everywhere or has_loss_words) and rule.trigger.search(source)]
 
@@ -194,10 +195,11 @@ def _without_superseded(reports: list[Report]) -> list[Report]:
     return kept
 
 
-def _reduced(body: bytes, rules: list[type[Rule]], settings: Settings, tree: ast.Module | None = None) -> bytes:
+def _reduced(body: bytes, filename: str, rules: list[type[Rule]], settings: Settings,
+             tree: ast.Module | None = None) -> bytes:
     """The source with definitions no rule can act on blanked out (lines and columns unchanged)."""
-    if not settings.reduce or settings.loss_patterns:
-        return body  # configured loss-function names can match any definition
+    if not settings.reduce or settings.loss_patterns or path_named_loss(filename):
+        return body  # configured loss-function names, or the file's name, can make any definition loss code
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -250,7 +252,7 @@ def _prepared(source: bytes, filename: str, settings: Settings, explicit: bool,
         too_large = bounds.TooLarge(f"the file is {bounds.megabytes(len(source))} "
                                     f"(the limit is {bounds.megabytes(bounds.MAX_FILE_BYTES)})")
         return [], _failed(filename, too_large)
-    rules = _wanted_rules(source, settings)
+    rules = _wanted_rules(source, filename, settings)
     # ``--select LL000``: CPython's verdict on the files that name a framework, and nothing else.
     syntax_only = SYNTAX_ERROR in settings.codes and not settings.rules() and FRAMEWORK_TEXT.search(source)
     if not rules and not explicit and not syntax_only:
@@ -419,7 +421,7 @@ def _noqa_only(source: bytes, filename: str, settings: Settings) -> FileResult:
 def _lint(source: Source, filename: str, rules: list[type[Rule]], settings: Settings, with_edits: bool) -> FileResult:
     result = FileResult(filename)
     # JSON/SARIF edits are computed from the module's code: they need the whole file.
-    parsed = source.text if with_edits else _reduced(source.text, rules, settings,
+    parsed = source.text if with_edits else _reduced(source.text, filename, rules, settings,
                                                       None if source.shifts else source.tree)
     try:
         bounds.check_size(len(parsed), bounds.MAX_PARSE_BYTES, "the code to parse")
@@ -544,7 +546,7 @@ def _fix(source: bytes, prepared: Source, filename: str, rules: list[type[Rule]]
             break
         current = new_bytes
         applied.update(report.code for report in chosen)
-        rules = _wanted_rules(current, settings)
+        rules = _wanted_rules(current, filename, settings)
         if not rules:
             break
     else:  # every pass applied fixes: do they settle, or does a fix keep rewriting its own output?

@@ -115,3 +115,42 @@ def test_positions_per_statement_on_the_corpus_files_with_findings(monkeypatch):
         source = path.read_bytes()
         whole, _ = _positions(source, str(path), 10**9, monkeypatch)
         assert whole and _positions(source, str(path), 1, monkeypatch) == (whole, True), path
+
+
+@pytest.mark.parametrize("name", [
+    "dice_loss", "SoftDice", "DiceLoss", "KLDivLoss", "kl_div", "kld", "KLD", "soft_dice", "dices", "DICE_LOSS",
+    "ce_loss", "CE", "DiCE", "CategoricalCE", "mae", "MAE_loss", "L2Regularizer", "ActivityRegularization",
+    "infonce", "elbo", "neg_elbo", "xent", "crossentropy", "focal", "nll", "mse"])
+def test_the_prefilter_finds_every_loss_word_the_vocabulary_finds(name):
+    from losslint.core import vocabulary as V
+    assert V.loss_named(name)
+    assert engine.LOSS_TEXT.search(name.encode()), name
+
+
+@pytest.mark.parametrize("name", ["indices", "sklearn", "face", "ankle", "klass", "device", "TRACE", "slice"])
+def test_the_prefilter_skips_short_words_inside_other_words(name):
+    from losslint.core import vocabulary as V
+    assert not V.loss_named(name)
+    assert not engine.LOSS_TEXT.search(name.encode()), name
+
+
+def test_reduction_keeps_every_definition_of_a_file_named_for_losses():
+    # A file's name makes each of its functions a candidate, whatever the function's own text says.
+    source = b'''import torch
+
+
+class Problem:
+    def _s(self, X: torch.Tensor):
+        return 1 - X[..., 0].sqrt()
+
+
+class Other(Problem):
+    def _s(self, X: torch.Tensor):
+        return 1 - X[..., 1].sqrt()
+
+    def evaluate(self, x):
+        return self._s(x)
+'''
+    full = findings(source, "pkg/losses.py", False)
+    assert full, "the file's name makes its functions loss code"
+    assert findings(source, "pkg/losses.py", True) == full

@@ -15,6 +15,9 @@ from typing import Callable
 WORD = re.compile(r"[A-Za-z_]\w*")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Methods that run without being named: construction, calls of the object, test fixtures.
+UNNAMED_METHODS = frozenset({"__init__", "__post_init__", "__call__", "forward", "call", "build", "setUp", "setup",
+                             "__new__", "__getattr__"})
 
 
 def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | None = None) -> str | None:
@@ -41,16 +44,29 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
         covered |= set(range(_start(block), block.end_lineno + 1))
     outside = "".join(line for i, line in enumerate(lines, 1) if i not in covered)
     outside_words = set(WORD.findall(outside))
+    # What each block names, its own name aside (``def f`` or ``class C`` does not refer to another f or C).
+    words_of = {id(block): set(WORD.findall(_header(block, lines) if isinstance(block, ast.ClassDef)
+                                            else _text(block, lines))) - {block.name} for block, _ in blocks}
+    # A class kept for its own sake (its header, or kept code naming it) keeps every method: code that
+    # uses the class runs them unnamed (a module's forward through __call__, __init__ through the
+    # class's name). A class kept only for a method keeps its header, the methods that set its
+    # attributes or are run unnamed, and the methods that name a kept one (callers tell what a
+    # helper's parameters hold).
+    whole = {id(b) for b, parent in blocks if isinstance(b, ast.ClassDef) and id(b) in kept}
     changed = True
-    while changed:  # helpers, base classes and compiled functions that kept code names
+    while changed:  # helpers, callers, base classes and compiled functions that kept code names
         changed = False
-        words = outside_words | {w for block, _ in blocks if id(block) in kept
-                                 for w in WORD.findall(_header(block, lines) if isinstance(block, ast.ClassDef)
-                                                       else _text(block, lines))}
+        words = outside_words.union(*(words_of[id(block)] for block, _ in blocks if id(block) in kept))
+        kept_names = {block.name for block, _ in blocks if id(block) in kept}
         for block, parent in blocks:
-            # A kept class keeps its methods: code that uses the class runs them unnamed (a module's
-            # forward through __call__, __init__ through the class's name).
-            if id(block) not in kept and (block.name in words or (parent is not None and id(parent) in kept)):
+            if id(block) not in kept and (
+                    block.name in words or (parent is not None and id(parent) in whole)
+                    or (parent is not None and id(parent) in kept
+                        and (block.name in UNNAMED_METHODS or words_of[id(block)] & kept_names))):
+                kept.add(id(block))
+                changed = True
+            if isinstance(block, ast.ClassDef) and id(block) not in whole and block.name in words:
+                whole.add(id(block))
                 kept.add(id(block))
                 changed = True
             if parent is not None and id(block) in kept and id(parent) not in kept:

@@ -26,16 +26,22 @@ TRAINING_STEP_METHODS = frozenset({"training_step", "compute_loss"})
 FRAMEWORK_LOSS_METHODS = frozenset({"forward", "call", "__call__"})
 
 
+def path_named_loss(path: str | None) -> bool:
+    """A file named for losses (losses.py, focal_loss.py, multi_objective.py): a hint for every function
+    in it, whatever the function's own text says."""
+    stem = os.path.splitext(os.path.basename(path))[0] if path else ""
+    return bool(stem) and V.loss_named(stem) and not V.NOT_LOSS_WORDS.search(stem) \
+        and not stem.startswith("test") and not stem.endswith("_test")
+
+
 class LossScopes:
     """The loss functions (defs and lambdas) of a module and the loss statements outside them."""
 
     def __init__(self, index: ModuleIndex, patterns: tuple[str, ...] = (), path: str | None = None) -> None:
         self.index = index
         self.patterns = patterns
-        # A file named for losses (losses.py, focal_loss.py, criterions/...): a hint for its functions.
         self.file_stem = os.path.splitext(os.path.basename(path))[0] if path else ""
-        self.path_named_loss = bool(self.file_stem) and V.loss_named(self.file_stem) and not V.NOT_LOSS_WORDS.search(
-            self.file_stem) and not self.file_stem.startswith("test") and not self.file_stem.endswith("_test")
+        self.path_named_loss = path_named_loss(path)
         # A test module (test_*.py, *_test.py: what pytest collects) checks losses, by design with the
         # naive forms it compares against: none of it is loss code.
         self.is_test_file = self.file_stem.startswith("test_") or self.file_stem.endswith("_test")
