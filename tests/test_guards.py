@@ -305,3 +305,55 @@ def test_a_static_shape_is_numbers_without_gradient():
             ce = tf.nn.softmax_cross_entropy_with_logits(labels=onehot, logits=class_outputs)
             return tf.reduce_mean(ce * class_weights)
     """) == []
+
+
+def test_torch_predicates_are_python_bools():
+    body = """
+        import torch
+
+        class FocalLoss(torch.nn.Module):
+            def forward(self, pred, target):
+                if {test}:
+                    pred = pred * 2
+                return torch.nn.functional.cross_entropy(pred, target)
+    """
+    assert codes(body.format(test="torch._C._functorch.is_legacy_batchedtensor(pred) or torch.is_grad_enabled()")) == []
+    assert codes(body.format(test="pred.mean() > 0.5")) == ["LL104"]
+
+
+def test_a_tensor_filled_in_place_holds_what_it_was_filled_with():
+    assert codes("""
+        import torch
+
+        def concrete_loss(logits, beta=0.5):
+            u = torch.empty_like(logits).uniform_(1e-6, 1.0 - 1e-6)
+            s = torch.sigmoid((torch.log(u) - torch.log(1 - u) + logits) / beta)
+            w = torch.log(torch.full_like(logits, 0.5)) + torch.log(logits.new_full((3,), 2.0))
+            return s.mean() + w.mean()
+    """) == []
+    assert codes("""
+        import torch
+
+        def concrete_loss(logits):
+            v = torch.empty_like(logits).uniform_()
+            return (torch.log(v) + logits).mean()
+    """) == ["LL201"]  # uniform_() draws from [0, 1): 0 included
+
+
+def test_a_step_feeding_only_a_detached_term_is_a_straight_through_estimator():
+    body = """
+        import torch
+
+        class Explainer:
+            def _gate(self, logits):
+                soft = torch.sigmoid(logits)
+                hard = (soft > 0.5).float()
+                soft = {gate}
+                return soft, logits.mean()
+
+            def _loss(self, logits):
+                gate, penalty = self._gate(logits)
+                return gate.mean() + penalty
+    """
+    assert codes(body.format(gate="soft + (hard - soft).detach()")) == []
+    assert codes(body.format(gate="soft * 0 + hard")) == ["LL103"]

@@ -502,8 +502,10 @@ class FileFacts:
                 value = self.values.value(term, env, function)
                 # Integer ids (argmax) handed back are not a term: no framework differentiates
                 # integers, so they reach a loss only as indices or through a cast, where that shows.
+                # A term the author detached (a straight-through estimator's ``(hard - soft).detach()``)
+                # carries no gradient by design, whatever steps feed it.
                 if value.grad is Grad.NO and value.depends_on_prediction and not value.is_constant \
-                        and value.kind is not Kind.INDEX:
+                        and value.kind is not Kind.INDEX and "detached" not in value.provenance:
                     expressions.append(term)
                     self.ranges.feeding(term, env, statements)
         return statements, expressions

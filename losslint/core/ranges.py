@@ -862,11 +862,43 @@ class RangeAnalysis:
             return Interval.const(0.0)
         if tail in ("eye", "rand", "rand_like", "bernoulli") and qualified is not None:
             return UNIT
+        filled = self._filled(node, name, method, qualified, env, function, depth)
+        if filled is not None:
+            return filled
         if tail == "clone" and operands:
             return self.range(operands[0], env, function, depth)
         if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
             return self._helper_result(dotted_name(node.func), function, depth)
         return UNKNOWN
+
+    def _filled(self, node: cst.Call, name: str, method: str | None, qualified: str | None, env: Env, function,
+                depth: int) -> Interval | None:
+        """A tensor filled with one value or one draw, whatever it held (``torch.full(s, c)``,
+        ``x.new_full(s, c)``, ``tf.fill(d, c)``, ``x.fill_(c)``, ``x.zero_()``, ``x.uniform_(a, b)``)."""
+        def range_of(value: cst.BaseExpression | None, default: float | None = None) -> Interval | None:
+            if value is None:
+                return Interval.const(default) if default is not None else None
+            return self.range(value, env, function, depth)
+
+        if qualified is not None:
+            tail = qualified.split(".")[-1]
+            if tail in ("full", "full_like", "fill"):
+                return range_of(argument_for(node, "value" if tail == "fill" else "fill_value", 1))
+            return None
+        if method in ("fill_", "new_full"):
+            return range_of(argument_for(node, "value", 0) if method == "fill_" else argument_for(node, "fill_value", 1))
+        if method in ("zero_", "new_zeros"):
+            return Interval.const(0.0)
+        if method == "new_ones":
+            return Interval.const(1.0)
+        if method == "uniform_":
+            low, high = range_of(argument_for(node, "from", 0), 0.0), range_of(argument_for(node, "to", 1), 1.0)
+            return Interval(low.lo, high.hi, True, True)
+        if method == "bernoulli_":
+            return UNIT
+        if method == "exponential_":
+            return NONNEGATIVE
+        return None
 
     def _helper_result(self, name: str, caller: FunctionInfo | None, depth: int) -> Interval:
         """The range of what a same-module helper returns (a guard inside a helper counts)."""

@@ -588,7 +588,7 @@ class ValueAnalysis:
                                                    "jax.lax.stop_gradient"):
             inner = operands[0] if operands else UNKNOWN
             return Value(inner.kind if inner.is_tensor else Kind.TENSOR, Grad.NO, inner.provenance | {"detached"})
-        if tail in V.BOOL_RESULT:
+        if V.python_bool_result(qualified):
             return NUMBER_FROM_DATA
         if tail in V.MASK_RESULT or tail in ("equal", "not_equal") or qualified in ("tf.math.is_nan",):
             return Value(Kind.MASK, Grad.NO)
@@ -788,6 +788,8 @@ class ValueAnalysis:
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, tensor.grad, tensor.provenance & {"constant"}))
         if method in ("new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "zero_", "fill_"):
             return Value(Kind.TENSOR, Grad.NO, frozenset({"constant"}))
+        if method in V.RANDOM_FILLS:  # the draw replaces what the tensor held
+            return Value(Kind.TENSOR, Grad.NO, frozenset({"noise"}))
         if method in ("split", "chunk", "unbind", "tensor_split"):
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), tensor)
         if method in ("masked_fill", "masked_fill_", "index_fill", "scatter", "scatter_add", "where", "clamp", "clip",

@@ -30,6 +30,18 @@ MASK_RESULT = frozenset({
 # Results that are Python booleans even on tensors.
 BOOL_RESULT = frozenset({"allclose", "equal_all", "is_tensor", "is_floating_point", "is_complex",
                          "is_nonzero", "is_contiguous", "is_same_size", "array_equal"})
+# In-place draws: the tensor's values are replaced by random ones (no gradient reaches them).
+RANDOM_FILLS = frozenset({"uniform_", "normal_", "bernoulli_", "exponential_", "geometric_", "log_normal_",
+                          "cauchy_", "random_"})
+# torch spells its predicates ``is_*`` (``torch.is_grad_enabled``, ``torch.compiler.is_compiling``,
+# ``torch._C._functorch.is_legacy_batchedtensor``): Python booleans. (tf.math.is_nan is a tensor.)
+TORCH_PREDICATE_PREFIXES = ("is_", "_is_")
+
+
+def python_bool_result(qualified: str) -> bool:
+    """Does this framework function return a Python bool whatever its arguments?"""
+    tail = qualified.rsplit(".", 1)[-1]
+    return tail in BOOL_RESULT or (qualified.startswith("torch.") and tail.startswith(TORCH_PREDICATE_PREFIXES))
 # Results that are integer tensors (indices, counts of discrete things).
 INDEX_RESULT = frozenset({"argmax", "argmin", "argsort", "nonzero", "searchsorted", "bucketize", "argwhere",
                           "count_nonzero", "bincount", "unique", "unique_consecutive", "histc"})
