@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from losslint import __version__
 from losslint.diagnostics import Applicability, Diagnostic, Edit, FixSummary, Location
+from losslint.discovery import real_path
 from losslint.engine import FileResult, Settings
 
 CACHE_DIR = ".losslint_cache"
@@ -29,21 +31,26 @@ def identity(path: str) -> str:
     """A file's name in cache keys: its real path, so that the same file reached under another
     spelling (relative, absolute, through a link, from another folder) shares its entry."""
     try:
-        return os.path.realpath(path)
+        return real_path(path)
     except (OSError, ValueError):
         return path
 
 
 def key(source: bytes, name: str, settings: Settings, with_edits: bool) -> str:
-    digest = hashlib.sha256()
-    for part in (__version__, name, repr(sorted(settings.codes)), repr(settings.loss_patterns),
-                 repr(settings.options), repr(sorted(settings.unfixable)),
-                 repr(sorted((code, level.value) for code, level in settings.applicability)),
-                 str(settings.respect_noqa), str(with_edits)):
-        digest.update(part.encode())
-        digest.update(b"\0")
+    digest = hashlib.sha256(_settings_part(settings, with_edits))
+    digest.update(name.encode())
+    digest.update(b"\0")
     digest.update(source)
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_part(settings: Settings, with_edits: bool) -> bytes:
+    """What the settings add to every key, computed once per distinct settings."""
+    parts = (__version__, repr(sorted(settings.codes)), repr(settings.loss_patterns), repr(settings.options),
+             repr(sorted(settings.unfixable)), repr(sorted((code, level.value) for code, level in settings.applicability)),
+             repr(sorted(settings.everywhere)), str(settings.reduce), str(settings.respect_noqa), str(with_edits))
+    return "\0".join(parts).encode() + b"\0"
 
 
 class Cache:
@@ -59,10 +66,11 @@ class Cache:
         Entries are untrusted input: anything but a well-formed entry for this file is a miss,
         and the file is analysed afresh."""
         try:
-            path = self._path(entry)
-            if path.stat().st_size > _MAX_ENTRY_BYTES:
+            with open(self._path(entry), "rb") as handle:
+                body = handle.read(_MAX_ENTRY_BYTES + 1)
+            if len(body) > _MAX_ENTRY_BYTES:
                 return None
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(body.decode("utf-8"))
             result = FileResult(_text(data["filename"]), [_diagnostic(d) for d in _list(data["diagnostics"])],
                                 _optional_text(data["error"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):

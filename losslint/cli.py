@@ -272,19 +272,29 @@ def command_line_overrides(args) -> dict:
 
 
 def _run(args, stdin, out, err) -> int:
-    from losslint.config import Config, ConfigError, describe, load, nearest
-    from losslint.discovery import iter_python_files, resolved
+    from losslint.config import Config, ConfigError, describe, forget_configurations, load, nearest
+    from losslint.discovery import iter_python_files, real_path
     from losslint.runner import Job, read_error, run_jobs, run_source
 
-    nearest.cache_clear()  # configuration is read afresh by every run (main() may be called repeatedly)
+    forget_configurations()  # configuration is read afresh by every run (main() may be called repeatedly)
     overrides = command_line_overrides(args)
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such config file")
     explicit = load(args.config) if args.config else None
 
+    overridden: dict[int, tuple[Config, Config]] = {}
+    by_folder: dict[str, Config] = {}
+
     def config_for(path: Path) -> Config:
-        base = explicit or nearest(resolved(path).parent)
-        return base.with_overrides(**overrides)
+        folder = os.path.dirname(real_path(str(path)))
+        found = by_folder.get(folder)
+        if found is None:
+            base = explicit or nearest(Path(folder))
+            known = overridden.get(id(base))
+            if known is None or known[0] is not base:  # one Config per configuration file, not per path
+                known = overridden[id(base)] = (base, base.with_overrides(**overrides))
+            found = by_folder[folder] = known[1]
+        return found
 
     def settings_for(path: Path):
         return config_for(path).settings_for(path, respect_noqa=not args.ignore_noqa)

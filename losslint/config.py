@@ -77,6 +77,23 @@ class Config:
 
     # -- rules ---------------------------------------------------------------------------------
     def codes_for(self, path: Path) -> frozenset[str]:
+        codes = self._derived()[0]
+        ignored = []
+        for root, pattern, codes_ignored in self.per_file_ignores + self.extend_per_file_ignores:
+            relative = _relative(path, root)
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+                ignored += codes_ignored
+        return frozenset(code for code in codes if not _selected(code, ignored)) if ignored else codes
+
+    def _derived(self) -> tuple:
+        """What does not depend on the file: (codes before per-file ignores, unfixable codes, changed
+        applicabilities, codes run everywhere, the Settings made of these); worked out once per
+        configuration, not per file."""
+        policy = (self.select, self.ignore, self.extend_select, self.fixable, self.unfixable, self.extend_fixable,
+                  self.extend_safe_fixes, self.extend_unsafe_fixes, self.everywhere)
+        derived = _DERIVED.get(policy)
+        if derived is not None:
+            return derived
         rules = all_rules()
         if self.select is None:
             codes = {code for code, rule in rules.items() if rule.default_enabled}
@@ -84,12 +101,12 @@ class Config:
             codes = {code for code in rules if _selected(code, self.select)}
         codes |= {code for code in rules if _selected(code, self.extend_select)}
         codes.add(SYNTAX_ERROR)  # a file that cannot be analyzed is always said, unless ignored
-        ignored = list(self.ignore)
-        for root, pattern, codes_ignored in self.per_file_ignores + self.extend_per_file_ignores:
-            relative = _relative(path, root)
-            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
-                ignored += codes_ignored
-        return frozenset(code for code in codes if not _selected(code, ignored))
+        codes = frozenset(code for code in codes if not _selected(code, self.ignore))
+        unfixable, applicability = self.fix_policy()
+        everywhere = frozenset(code for code, rule in rules.items()
+                               if rule.runs_in == "anywhere" and _selected(code, self.everywhere))
+        derived = _DERIVED[policy] = (codes, unfixable, applicability, everywhere, {})
+        return derived
 
     def fix_policy(self) -> tuple[frozenset[str], tuple[tuple[str, Applicability], ...]]:
         """(codes whose fixes are off, codes whose fix applicability the configuration changes)."""
@@ -109,16 +126,25 @@ class Config:
         return unfixable, tuple(changed)
 
     def settings_for(self, path: Path, respect_noqa: bool = True) -> Settings:
-        unfixable, applicability = self.fix_policy()
-        everywhere = frozenset(code for code, rule in all_rules().items()
-                               if rule.runs_in == "anywhere" and _selected(code, self.everywhere))
-        return Settings(codes=self.codes_for(path), loss_patterns=self.loss_functions, options=self.options,
-                        unfixable=unfixable, applicability=applicability, respect_noqa=respect_noqa,
-                        everywhere=everywhere)
+        base, unfixable, applicability, everywhere, made = self._derived()
+        codes = self.codes_for(path)
+        shared = (respect_noqa, self.loss_functions, repr(self.options))
+        if codes is base and shared in made:
+            return made[shared]  # one Settings for the files that share them: keys are computed once
+        settings = Settings(codes=codes, loss_patterns=self.loss_functions, options=self.options,
+                            unfixable=unfixable, applicability=applicability, respect_noqa=respect_noqa,
+                            everywhere=everywhere)
+        if codes is base:
+            made[shared] = settings
+        return settings
 
     # -- files ---------------------------------------------------------------------------------
     def is_excluded(self, path: Path) -> bool:
         return any(_exclusion(root, patterns)(path) for root, patterns in _by_root(self.exclude + self.extend_exclude))
+
+
+# Per rule policy (the keys of a configuration that choose rules and fixes): see Config._derived.
+_DERIVED: dict[tuple, tuple] = {}
 
 
 def _by_root(patterns: tuple[tuple[Path, str], ...]) -> list[tuple[Path, tuple[str, ...]]]:
@@ -298,14 +324,32 @@ def config_file_in(folder: Path) -> Path | None:
 @lru_cache(maxsize=None)
 def nearest(directory: Path) -> Config:
     """The configuration of the nearest folder at or above ``directory`` that has one."""
-    for folder in (directory, *directory.parents):
-        try:
-            found = config_file_in(folder)
-        except OSError:  # a folder that cannot be searched holds no config we can read
-            continue
-        if found is not None:
-            return load(found)
-    return Config(root=directory)
+    found = _config_file_above(directory)
+    return _loaded(found) if found is not None else Config(root=directory)
+
+
+@lru_cache(maxsize=None)
+def _config_file_above(folder: Path) -> Path | None:
+    """The config file of ``folder`` or of the nearest folder above it; each folder is searched once
+    per run however many folders below it are asked about."""
+    try:
+        found = config_file_in(folder)
+    except OSError:  # a folder that cannot be searched holds no config we can read
+        found = None
+    if found is not None or folder.parent == folder:
+        return found
+    return _config_file_above(folder.parent)
+
+
+@lru_cache(maxsize=None)
+def _loaded(path: Path) -> Config:
+    return load(path)
+
+
+def forget_configurations() -> None:
+    """Read configuration afresh (every CLI run, and the language server when a file changes)."""
+    for cached in (nearest, _config_file_above, _loaded):
+        cached.cache_clear()
 
 
 def setting_names() -> list[str]:

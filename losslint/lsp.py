@@ -29,7 +29,7 @@ from pygls.workspace import TextDocument
 
 from losslint import __version__
 from losslint.cache import Cache, cache_folder, identity, key as cache_key
-from losslint.config import Config, ConfigError, load, nearest, validate_selectors
+from losslint.config import Config, ConfigError, forget_configurations, load, nearest, validate_selectors
 from losslint.diagnostics import Applicability, Diagnostic, Location
 from losslint.engine import SYNTAX_ERROR
 from losslint.notebook import Notebook
@@ -314,7 +314,7 @@ def did_change_watched_files(ls: LosslintServer, params: lsp.DidChangeWatchedFil
 def reload_configuration(ls: LosslintServer) -> None:
     """A configuration file changed (pyproject.toml, losslint.toml, a file one of them extends):
     read the configuration again and analyze every open document."""
-    nearest.cache_clear()
+    forget_configurations()
     ls.findings.clear()
     cells = {cell.document for notebook in ls.workspace.notebook_documents.values() for cell in notebook.cells}
     for uri in [*ls.workspace.notebook_documents, *(u for u in ls.workspace.text_documents if u not in cells)]:

@@ -280,8 +280,9 @@ def _run_jobs(jobs: list[Job], workers: int | None, cache) -> list[tuple[FileRes
                     except OSError:
                         pending.append(i)
                         continue
-                    keys[i] = cache_key(source, identity(job.path), job.settings, job.with_edits)
-                    hit = cache.get(keys[i], job.display, identity(job.path))
+                    real_path = identity(job.path)
+                    keys[i] = cache_key(source, real_path, job.settings, job.with_edits)
+                    hit = cache.get(keys[i], job.display, real_path)
                     if hit is not None:
                         results[i] = (hit, source)
                         continue

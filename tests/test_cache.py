@@ -29,6 +29,14 @@ def test_content_and_settings_invalidate(tmp_path):
     assert "LL201" not in run("bad.py", "--ignore", "LL201", cwd=tmp_path)[1]
 
 
+def test_rules_run_outside_loss_code_invalidate(tmp_path):
+    # ``everywhere`` changes what is found in code that is not loss code: it is part of the key.
+    (tmp_path / "layers.py").write_text("import torch\n\n\ndef smooth(x):\n    return torch.log(1 + x)\n")
+    assert "LL211" not in run("layers.py", cwd=tmp_path)[1]
+    (tmp_path / "losslint.toml").write_text('everywhere = ["LL211"]\n')
+    assert "LL211" in run("layers.py", cwd=tmp_path)[1]
+
+
 def test_results_that_read_a_sibling_module_are_not_cached(tmp_path):
     (tmp_path / "settings.py").write_text("FLOOR = 1e-6\n")
     (tmp_path / "loss.py").write_text("import torch\nfrom settings import FLOOR\n\n\ndef log_loss(p):\n"
