@@ -27,7 +27,7 @@ from losslint.suppression import Suppressions, physical_lines, without_codes
 FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
 # Loss code is named, compiled, backpropagated or taped; without any of these words there is none.
 # Loss code is computed for a gradient (a sink), named by loss vocabulary, or a loss API's value.
-LOSS_TEXT = re.compile(V.loss_text_pattern() + rb"|backward|gradient|grad\(|minimize|compile|training_step|train_step")
+LOSS_TEXT = V.LossText(extra=("backward", "gradient", "grad(", "minimize", "compile", "training_step", "train_step"))
 BOM = b"\xef\xbb\xbf"
 MAX_FIX_PASSES = 10
 SYNTAX_ERROR = "LL000"
@@ -91,7 +91,7 @@ class RuleError(Exception):
 def _wanted_rules(source: bytes, filename: str, settings: Settings) -> list[type[Rule]]:
     if not FRAMEWORK_TEXT.search(source):
         return []
-    has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) is not None \
+    has_loss_words = bool(settings.loss_patterns) or LOSS_TEXT.search(source) \
         or path_named_loss(filename)
     return [rule for rule in settings.rules()
             if (rule.code in settings.everywhere or has_loss_words) and rule.trigger.search(source)]

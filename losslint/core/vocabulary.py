@@ -147,19 +147,30 @@ def loss_words(name: str) -> set[str]:
     return found
 
 
-def loss_text_pattern() -> bytes:
-    """A byte regex that finds every name ``loss_words`` finds a word in (and more, cheaply): a
-    prefilter for files and definitions. Long words and affixes as substrings in any case; short
-    words only where the name splitting above makes them a word (``dice_loss``, ``SoftDice``,
-    ``KLDiv``, ``CE``; not ``indices``, ``sklearn``, ``face``)."""
-    affixes = sorted(set(_AFFIX_TOKENS) | {"cost"}, key=len, reverse=True)
-    short = sorted({t for t in LOSS_TOKENS if t not in affixes and not any(a in t for a in affixes)}, key=len,
-                   reverse=True)
-    forms = [f"(?i:{'|'.join(affixes)})"]
-    for token in short:
-        forms += [f"(?<![A-Za-z]){token}(?:e?s)?(?![a-z])", f"{token.capitalize()}(?:e?s)?(?![a-z])",
-                  f"(?<![A-Z]){token.upper()}"]
-    return "|".join(forms).encode()
+class LossText:
+    """``search(data)``: does the text hold a name ``loss_words`` finds a word in (a superset,
+    cheaply), or one of the ``extra`` strings as spelled? A prefilter for files and definitions: long words and affixes
+    as substrings in any case; short words only where the name splitting above makes them a word
+    (``dice_loss``, ``SoftDice``, ``KLDiv``, ``CE``; not ``indices``, ``sklearn``, ``face``).
+    Substring tests on the lowered text first: one alternation regex over every file costs more
+    than the rest of the prefilter."""
+
+    def __init__(self, extra: tuple[str, ...] = ()) -> None:
+        self.words = tuple(w.encode() for w in sorted(set(_AFFIX_TOKENS) | {"cost"}))
+        self.extra = tuple(e.encode() for e in extra)  # as spelled
+        self.short = {}
+        for token in sorted(t for t in LOSS_TOKENS if not any(a in t for a in (*_AFFIX_TOKENS, "cost"))):
+            forms = [f"(?<![A-Za-z]){token}(?:e?s)?(?![a-z])", f"{token.capitalize()}(?:e?s)?(?![a-z])",
+                     f"(?<![A-Z]){token.upper()}"]
+            self.short[token.encode()] = re.compile("|".join(forms).encode())
+
+    def search(self, data: bytes) -> bool:
+        if any(word in data for word in self.extra):
+            return True
+        lowered = data.lower()
+        if any(word in lowered for word in self.words):
+            return True
+        return any(token in lowered and pattern.search(data) for token, pattern in self.short.items())
 
 
 def strongly_loss_named(name: str) -> bool:

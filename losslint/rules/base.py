@@ -31,7 +31,9 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     fix_applicability: ClassVar[Applicability | None] = None
     # A file whose text does not match cannot have a finding of this rule: it is not parsed for it.
-    trigger: ClassVar[re.Pattern[bytes]] = re.compile(rb"")
+    # What a file must hold for the rule to look at it: a bytes regex, or anything with the same
+    # ``search`` (see rules/_triggers.py).
+    trigger: ClassVar = re.compile(rb"")
     # Codes this rule's finding replaces inside the expression it reports (one finding, the specific one).
     supersedes: ClassVar[tuple[str, ...]] = ()
     # Codes this rule's finding replaces on the expressions that contain it (a swallowed eps inside a

@@ -5,6 +5,7 @@ import libcst as cst
 from losslint.core.syntax import one_plus
 from losslint.fixes import as_receiver, strip_parens
 from losslint.diagnostics import Applicability, Fix, NeededImport
+from losslint.rules._triggers import all_of, LOG_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 # Spellings whose module has a ``log1p`` next to ``log``; others are respelled or left without fix.
@@ -20,7 +21,7 @@ class Log1p(Rule):
     summary = "`log(1 + x)` computed in two roundings; use `log1p(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*(?:\b1(?:\.0*)?\s*\+|\+\s*1(?:\.0*)?\b))")
+    trigger = all_of(b"log", b"1", LOG_WORD, re.compile(rb"\b1(?:\.0*)?\s*\+|\+\s*1(?:\.0*)?\b"))
 
     def visit_Call(self, call: cst.Call) -> None:
         found = self.facts.single_operand(call, ("log",))

@@ -5,6 +5,7 @@ import libcst as cst
 from losslint.core.syntax import is_number
 from losslint.diagnostics import Applicability, Fix
 from losslint.fixes import as_receiver, strip_parens
+from losslint.rules._triggers import all_of, EXP_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 NO_EXPM1 = ("K.",)  # keras.backend has no expm1
@@ -19,7 +20,7 @@ class Expm1(Rule):
     summary = "`exp(x) - 1` loses small `x` to cancellation; use `expm1(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\bexp\b)(?=.*-\s*1(?:\.0*)?\b)")
+    trigger = all_of(b"exp", EXP_WORD, re.compile(rb"-\s*1(?:\.0*)?\b"))
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if not isinstance(node.operator, cst.Subtract) or not is_number(node.right, 1):

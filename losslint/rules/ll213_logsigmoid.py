@@ -1,10 +1,10 @@
-import re
 
 import libcst as cst
 
 from losslint import fixes
 from losslint.core.syntax import one_minus
 from losslint.diagnostics import Applicability, Fix
+from losslint.rules._triggers import all_of, LOG_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 LOGSIGMOID = {"torch": "F.logsigmoid", "tensor": "F.logsigmoid", "tf": "tf.math.log_sigmoid",
@@ -19,7 +19,7 @@ class LogSigmoid(Rule):
     summary = "`log(sigmoid(x))` saturates to -inf; use `logsigmoid(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*sigmoid)")
+    trigger = all_of(b"sigmoid", LOG_WORD)
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:

@@ -1,8 +1,7 @@
-import re
-
 import libcst as cst
 
 from losslint.diagnostics import Applicability, Fix
+from losslint.rules._triggers import all_of, LOG_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 # The log_softmax next to each softmax spelling; the same arguments carry over.
@@ -19,7 +18,7 @@ class LogSoftmax(Rule):
     summary = "`log(softmax(x))` underflows to -inf; use `log_softmax(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*softmax)")
+    trigger = all_of(b"softmax", LOG_WORD)
     supersedes = ("LL201",)
 
     def visit_Call(self, call: cst.Call) -> None:

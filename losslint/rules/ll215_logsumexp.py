@@ -1,10 +1,9 @@
-import re
-
 import libcst as cst
 
 from losslint import fixes
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules._exp_sums import exp_of, max_shifted, sum_parts
+from losslint.rules._triggers import all_of, EXP_WORD, LOG_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 LOGSUMEXP = {"torch": ("torch.logsumexp", "dim", "keepdim", True), "tensor": (".logsumexp", "dim", "keepdim", True),
@@ -20,7 +19,7 @@ class LogSumExp(Rule):
     summary = "`log(sum(exp(x)))` overflows to inf; use `logsumexp(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\blog\b)(?=.*\bexp\b)(?=.*sum)")
+    trigger = all_of(b"sum", b"exp", b"log", LOG_WORD, EXP_WORD)
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:

@@ -4,6 +4,7 @@ import libcst as cst
 
 from losslint import fixes
 from losslint.diagnostics import Applicability, Fix
+from losslint.rules._triggers import all_of, EXP_WORD
 from losslint.rules.base import ANYWHERE, Rule
 from losslint.core.syntax import one_plus
 
@@ -20,7 +21,7 @@ class Softplus(Rule):
     summary = "`log(1 + exp(x))` overflows to inf; use `softplus(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\blog(?:1p)?\b)(?=.*\bexp\b)")
+    trigger = all_of(b"exp", b"log", EXP_WORD, re.compile(rb"\blog(?:1p)?\b"))
     supersedes = ("LL201", "LL204")
 
     def visit_Call(self, call: cst.Call) -> None:

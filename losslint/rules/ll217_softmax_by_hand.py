@@ -1,10 +1,9 @@
-import re
-
 import libcst as cst
 
 from losslint import fixes
 from losslint.diagnostics import Applicability, Fix
 from losslint.rules._exp_sums import exp_of, is_true, max_shifted, sum_parts
+from losslint.rules._triggers import all_of, EXP_WORD
 from losslint.rules.base import ANYWHERE, Rule
 
 SOFTMAX = {"torch": ("torch.softmax", "dim"), "tensor": ("torch.softmax", "dim"), "tf": ("tf.nn.softmax", "axis"),
@@ -19,7 +18,7 @@ class SoftmaxByHand(Rule):
     summary = "`exp(x) / sum(exp(x))` overflows to NaN; use `softmax(x)`"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?s)\A(?=.*\bexp\b)(?=.*sum)(?=.*/)")
+    trigger = all_of(b"sum", b"/", EXP_WORD)
     supersedes = ("LL202", "LL204")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:

@@ -1,10 +1,10 @@
-import re
 
 import libcst as cst
 
 from losslint import fixes
 from losslint.core.syntax import one_minus
 from losslint.diagnostics import Applicability, Fix
+from losslint.rules._triggers import LOG_WORD, all_of, any_of, lowered
 from losslint.rules.base import ANYWHERE, Rule
 
 # Functional forms: (prediction argument index, with-logits replacement or None for a from_logits keyword).
@@ -24,7 +24,8 @@ class BceOnSigmoid(Rule):
     summary = "binary cross-entropy of a sigmoid output; use the with-logits form"
     runs_in = ANYWHERE
     fix_applicability = Applicability.SAFE
-    trigger = re.compile(rb"(?i:binary_?crossentropy|binary_cross_entropy|BCELoss)|(?s:\A(?=.*\blog\b)(?=.*sigmoid))")
+    trigger = any_of(lowered(b"binarycrossentropy"), lowered(b"binary_crossentropy"), lowered(b"binary_cross_entropy"),
+                     lowered(b"bceloss"), all_of(b"sigmoid", LOG_WORD))
     supersedes = ("LL201", "LL213")
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:

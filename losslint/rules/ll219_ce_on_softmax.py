@@ -1,9 +1,8 @@
-import re
-
 import libcst as cst
 
 from losslint import fixes
 from losslint.diagnostics import Applicability, Fix
+from losslint.rules._triggers import any_of, lowered
 from losslint.rules.base import ANYWHERE, Rule
 
 # Losses that apply log_softmax themselves: a softmax before them is applied twice.
@@ -28,7 +27,7 @@ class CrossEntropyOnSoftmax(Rule):
     summary = "cross-entropy of a softmax output, or NLL of probabilities"
     runs_in = ANYWHERE
     fix_applicability = Applicability.UNSAFE
-    trigger = re.compile(rb"(?i)cross_?entropy|nll_?loss|NLLLoss")
+    trigger = any_of(lowered(b"crossentropy"), lowered(b"cross_entropy"), lowered(b"nllloss"), lowered(b"nll_loss"))
 
     def visit_Call(self, call: cst.Call) -> None:
         kind = self._kind(call)
