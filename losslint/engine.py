@@ -7,6 +7,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -204,14 +205,21 @@ def _reduced(body: bytes, filename: str, rules: list[type[Rule]], settings: Sett
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return body  # other encodings: parse as is
-    # What can hold a finding: code that may be loss code, or that matches a rule running anywhere.
-    patterns = [LOSS_TEXT] + [rule.trigger for rule in rules if rule.code in settings.everywhere]
+    # What can hold a finding: code that may be loss code (it spells a loss word or a sink in its
+    # code, docstrings and comments aside), or that matches a rule running anywhere.
+    triggers = [rule.trigger for rule in rules if rule.code in settings.everywhere]
 
     def keep(block: str) -> bool:
         data = block.encode("utf-8")
-        return any(pattern.search(data) for pattern in patterns)
-    reduced = reduce_source(text, keep, tree)
+        return any(trigger.search(data) for trigger in triggers)
+    reduced = reduce_source(text, keep, tree, keep_name=_names_loss)
     return reduced.encode("utf-8") if reduced is not None else body
+
+
+@lru_cache(maxsize=65536)
+def _names_loss(name: str) -> bool:
+    """Can code spelling this name be loss code: a loss word, or a sink (``backward``, ``grad``...)?"""
+    return name == "grad" or bool(LOSS_TEXT.search(name.encode()))
 
 
 def _error(filename: str, error: Exception) -> Diagnostic:

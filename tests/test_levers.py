@@ -154,3 +154,40 @@ class Other(Problem):
     full = findings(source, "pkg/losses.py", False)
     assert full, "the file's name makes its functions loss code"
     assert findings(source, "pkg/losses.py", True) == full
+
+
+def test_reduction_keeps_a_method_reading_what_init_sets_to_a_loss():
+    # compute() names no loss word: it is loss code through self.crit, which __init__ sets to a loss.
+    source = b'''import torch
+import torch.nn as nn
+
+
+class Model:
+    def __init__(self):
+        self.crit = nn.BCELoss()
+
+    def compute(self, p, y):
+        return self.crit(torch.sigmoid(p), y)
+'''
+    full = findings(source, "model.py", False)
+    assert [code for code, *_ in full] == ["LL218"]
+    assert findings(source, "model.py", True) == full
+
+
+def test_reduction_judges_code_by_what_it_spells_not_by_its_docstrings():
+    from losslint.core.reduce import reduce_source
+
+    text = '''import torch
+
+
+def scale(x):
+    """Scale the logits before the loss."""  # the loss is computed elsewhere
+    return x * 2
+
+
+def focal(x):
+    return torch.log(x)
+'''
+    reduced = reduce_source(text, lambda block: False, keep_name=engine._names_loss)
+    assert "def scale" not in reduced and "def focal" in reduced
+    assert reduced.count("\n") == text.count("\n")  # every kept line stays where it was
