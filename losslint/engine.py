@@ -212,8 +212,14 @@ def _reduced(body: bytes, filename: str, rules: list[type[Rule]], settings: Sett
     def keep(block: str) -> bool:
         data = block.encode("utf-8")
         return any(trigger.search(data) for trigger in triggers)
-    reduced = reduce_source(text, keep, tree, keep_name=_names_loss)
+    reduced = reduce_source(text, keep, tree, keep_name=_names_loss, may_spell=_may_name_loss)
     return reduced.encode("utf-8") if reduced is not None else body
+
+
+def _may_name_loss(text: str) -> bool:
+    """A superset of ``_names_loss`` over a text's names: the prefilter finds in a text every word
+    it finds in one of the text's names."""
+    return "grad" in text or LOSS_TEXT.search(text.encode("utf-8"))
 
 
 @lru_cache(maxsize=65536)

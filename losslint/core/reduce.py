@@ -21,11 +21,13 @@ UNNAMED_METHODS = frozenset({"__init__", "__post_init__", "__call__", "forward",
 
 
 def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | None = None,
-                  keep_name: Callable[[str], bool] | None = None) -> str | None:
+                  keep_name: Callable[[str], bool] | None = None,
+                  may_spell: Callable[[str], bool] | None = None) -> str | None:
     """``text`` with the definitions that nothing kept refers to blanked out, unless ``keep``
     accepts their text or ``keep_name`` one of the names their code spells (see _References);
     None when nothing can be dropped or the text does not parse. ``tree``: the text's tree, when
-    the caller has it."""
+    the caller has it. ``may_spell``: a cheap test of a definition's text, false only where no
+    name in it can pass ``keep_name`` (its names are then not read)."""
     if tree is None:
         try:
             tree = ast.parse(text)
@@ -37,8 +39,9 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
     if not blocks:
         return None
     classes = {b.name: b for b, parent in blocks if parent is None and isinstance(b, ast.ClassDef)}
-    refs = {id(block): _References(_own_nodes(block), classes) for block, _ in blocks}
+    refs = _LazyReferences(classes)
     names = keep_name or (lambda name: False)
+    spelled = may_spell or (lambda text: True)
     accepted: dict[int, bool] = {}
     for block, _ in blocks:
         # A class is judged by its header (a Loss name or base keeps it, and so every method); a
@@ -46,7 +49,8 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
         if isinstance(block, ast.ClassDef):
             accepted[id(block)] = keep(_header(block, lines)) or any(names(n) for n in _header_names(block))
         else:
-            accepted[id(block)] = keep(_text(block, lines)) or any(names(n) for n in refs[id(block)].words)
+            text = _text(block, lines)
+            accepted[id(block)] = keep(text) or (spelled(text) and any(names(n) for n in refs[block].words))
     kept = {id(b) for b, parent in blocks if accepted[id(b)] or (parent is not None and accepted[id(parent)])}
     covered = set()
     for block, _ in blocks:
@@ -65,16 +69,16 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
     while changed:
         changed = False
         live = [block for block, _ in blocks if id(block) in kept]
-        named = outside.bare.union(*(refs[id(b)].bare for b in live))
-        qualified = outside.qualified.union(*(refs[id(b)].qualified for b in live))
+        named = outside.bare.union(*(refs[b].bare for b in live))
+        qualified = outside.qualified.union(*(refs[b].qualified for b in live))
         kept_functions = {b.name for b, parent in blocks if parent is None and id(b) in kept
                           and not isinstance(b, ast.ClassDef)}
         reached: dict[str, set[str]] = {}  # class -> its members that kept code reaches
         for block, parent in blocks:
             if parent is not None and id(block) in kept:
                 members = reached.setdefault(parent.name, set())
-                members |= refs[id(block)].selfs | {block.name}
-                members |= {member for member, used in refs[id(block)].assigned
+                members |= refs[block].selfs | {block.name}
+                members |= {member for member, used in refs[block].assigned
                             if any(names(n) for n in used) or used & kept_functions or used & set(classes)}
         for block, parent in blocks:
             if parent is not None and id(block) in kept and id(parent) not in kept:
@@ -82,14 +86,14 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
                 changed = True
             if id(block) in kept:
                 continue
-            own = refs[id(block)]
             if parent is None:
                 wanted = block.name in named
             else:
                 family = related.get(parent.name, {parent.name})
                 wanted = id(parent) in whole or (parent.name, block.name) in qualified or (
                     id(parent) in kept and block.name in UNNAMED_METHODS) or any(
-                    block.name in reached.get(c, ()) or own.selfs & reached.get(c, set()) for c in family)
+                    block.name in reached.get(c, ()) for c in family) or (
+                    any(c in reached for c in family) and any(refs[block].selfs & reached.get(c, set()) for c in family))
             if wanted:
                 kept.add(id(block))
                 changed = True
@@ -142,6 +146,18 @@ def _header(node, lines) -> str:
 
 def _text(node, lines) -> str:
     return "".join(lines[_start(node) - 1:node.end_lineno])
+
+
+class _LazyReferences(dict):
+    """``refs[block]``: the block's _References, read from its tree the first time it is asked."""
+
+    def __init__(self, classes: dict) -> None:
+        super().__init__()
+        self.classes = classes
+
+    def __missing__(self, block):
+        found = self[block] = _References(_own_nodes(block), self.classes)
+        return found
 
 
 class _References:
