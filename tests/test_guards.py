@@ -357,3 +357,17 @@ def test_a_step_feeding_only_a_detached_term_is_a_straight_through_estimator():
     """
     assert codes(body.format(gate="soft + (hard - soft).detach()")) == []
     assert codes(body.format(gate="soft * 0 + hard")) == ["LL103"]
+
+
+def test_a_conversion_to_an_integer_is_a_count_not_a_lost_gradient():
+    body = """
+        import torch
+
+        def masked_loss(logits, mask):
+            scores = torch.sigmoid(logits)
+            n = {conversion}
+            return scores.sum() * n
+    """
+    assert codes(body.format(conversion="int(scores.sum().item())")) == []
+    assert codes(body.format(conversion="int(scores.sum())")) == []
+    assert codes(body.format(conversion="scores.sum().item()")) == ["LL503"]

@@ -5,7 +5,10 @@ import libcst as cst
 from losslint.rules.base import LOSS, Rule
 
 METHODS = {"item", "numpy", "tolist"}
-BUILTINS = {"float", "int", "bool"}
+BUILTINS = {"float", "bool"}
+# Conversions to an integer: a count, an index, a slice bound. No framework differentiates an
+# integer, so no gradient was meant to pass (``int(mask.sum().item())``).
+INTEGRAL = {"int"}
 
 
 class TensorToPython(Rule):
@@ -17,8 +20,17 @@ class TensorToPython(Rule):
     runs_in = LOSS
     trigger = re.compile(rb"\.item\(|\.numpy\(|\.tolist\(|float\(|int\(|bool\(")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._integral: set[int] = set()  # the arguments of int(...) calls seen
+
     def visit_Call(self, call: cst.Call) -> None:
         func = call.func
+        if isinstance(func, cst.Name) and func.value in INTEGRAL and func.value not in self.facts.imports.bound_names:
+            self._integral.update(id(a.value) for a in call.args)
+            return
+        if id(call) in self._integral:
+            return  # int(x.item()): the number is wanted as an integer
         if isinstance(func, cst.Attribute) and func.attr.value in METHODS and not call.args:
             value, what = func.value, f".{func.attr.value}()"
         elif isinstance(func, cst.Name) and func.value in BUILTINS and len(call.args) == 1 \
