@@ -1,9 +1,10 @@
 """Keep what can matter, blank the rest: a cheap stdlib-``ast`` pass before the libcst parse.
 
 libcst trees cost about 800 bytes of memory per byte of source and most of the parse time. Large
-files (test suites, backends) are mostly functions no rule can flag. Definitions whose text cannot
-hold a finding, and that nothing kept refers to, are replaced by blank lines (a ``pass`` where a
-body would become empty), so every remaining line and column is where it was.
+files (test suites, backends) are mostly functions no rule can flag. Definitions whose code cannot
+be loss code (it spells no loss word or sink) and that no kept code reaches are replaced by blank
+lines (a ``pass`` where a body would become empty), so every remaining line and column is where it
+was.
 """
 
 from __future__ import annotations
@@ -52,9 +53,6 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
             text = _text(block, lines)
             accepted[id(block)] = keep(text) or (spelled(text) and any(names(n) for n in refs[block].words))
     kept = {id(b) for b, parent in blocks if accepted[id(b)] or (parent is not None and accepted[id(parent)])}
-    covered = set()
-    for block, _ in blocks:
-        covered |= set(range(_start(block), block.end_lineno + 1))
     outside = _References([n for n in tree.body if not isinstance(n, DEFS)], classes)
     related = _related_classes(blocks, classes)
     # A class kept for its own sake (its header, or kept code naming it) keeps every method: code that
@@ -94,13 +92,8 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
                     id(parent) in kept and block.name in UNNAMED_METHODS) or any(
                     block.name in reached.get(c, ()) for c in family) or (
                     any(c in reached for c in family) and any(refs[block].selfs & reached.get(c, set()) for c in family))
-            if wanted:
+            if wanted:  # (its class, if not kept yet, is kept on the next pass)
                 kept.add(id(block))
-                changed = True
-                if isinstance(block, ast.ClassDef) and parent is None and block.name in named:
-                    whole.add(id(block))
-            if parent is not None and id(block) in kept and id(parent) not in kept:
-                kept.add(id(parent))  # a kept method keeps its class (header, bases)
                 changed = True
         for block, parent in blocks:  # a class named by kept code is kept whole
             if parent is None and isinstance(block, ast.ClassDef) and id(block) not in whole and block.name in named:
