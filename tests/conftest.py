@@ -10,6 +10,20 @@ from losslint.engine import Settings, fix_source, lint_source
 from losslint.rules import all_rules
 
 ALL_CODES = frozenset(all_rules())
+ROOT = Path(__file__).resolve().parent.parent
+# The fetched corpora (../shared/tools/fetch-corpus, fetch-wide-corpus), beside the checkout unless
+# the environment says where, as for the benchmarks.
+CORPORA = {"narrow": Path(os.environ.get("LOSSLINT_CORPUS", ROOT.parent / "corpus")),
+           "wide": Path(os.environ.get("LOSSLINT_WIDE_CORPUS", ROOT.parent / "corpus-wide"))}
+CORPUS = CORPORA["narrow"]
+
+
+def corpus_or_skip(name: str) -> Path:
+    """The folder of corpus ``name``; the test is skipped when it has not been fetched."""
+    folder = CORPORA[name]
+    if not folder.is_dir():
+        pytest.skip(f"no {name} corpus at {folder} (../shared/tools/fetch-corpus, fetch-wide-corpus)")
+    return folder
 # Subprocesses (``python -m losslint``, the language server, flake8) import this checkout, not
 # whatever losslint the environment has installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent.parent),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPORA, CORPUS, corpus_or_skip
 from tests.test_cli import run
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("LOSSLINT_CORPUS", ROOT.parent / "corpus"))
 
 
 @pytest.mark.skipif(not (CORPUS / "keras").is_dir(), reason="the fetched corpus is not beside the checkout")
@@ -39,7 +36,6 @@ def test_fix_over_a_corpus_copy(tmp_path):
 
 
 # -- both corpora, whole (pytest -m slow) -------------------------------------------------------------
-CORPORA = {"narrow": CORPUS, "wide": Path(os.environ.get("LOSSLINT_WIDE_CORPUS", ROOT.parent / "corpus-wide"))}
 PROBE = Path(__file__).resolve().parent / "corpus_probe.py"
 
 
@@ -78,9 +74,7 @@ def _probe(copy: Path, path: Path, names: list[str]) -> dict[str, str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CORPORA))
 def test_fix_over_a_whole_corpus(tmp_path, name):
-    corpus = CORPORA[name]
-    if not corpus.is_dir():
-        pytest.skip(f"the {name} corpus is not beside the checkout")
+    corpus = corpus_or_skip(name)
     before, after = tmp_path / "before", tmp_path / "after"
     shutil.copytree(corpus, before, symlinks=True)
     shutil.copytree(corpus, after, symlinks=True)

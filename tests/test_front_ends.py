@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPORA, corpus_or_skip
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = {"narrow": ROOT.parent / "corpus", "wide": ROOT.parent / "corpus-wide"}
 
 Finding = tuple[str, int, int, str]  # (absolute path, row, column, code)
 _TEXT = re.compile(r"^(?P<path>.+?\.py):(?P<row>\d+):(?P<column>\d+): (?P<code>LL\d{3}) (?P<fixable>\[\*\] )?")
@@ -142,7 +142,4 @@ def test_every_front_end_reports_the_same_findings(folder, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("corpus", sorted(CORPORA))
 def test_every_front_end_reports_the_same_findings_on_the_corpora(corpus, tmp_path):
-    folder = CORPORA[corpus]
-    if not folder.is_dir():
-        pytest.skip(f"no {corpus} corpus at {folder} (../shared/tools/fetch-corpus, fetch-wide-corpus)")
-    _agree(folder.resolve(), server_sample=60, cache=tmp_path / "cache")
+    _agree(corpus_or_skip(corpus).resolve(), server_sample=60, cache=tmp_path / "cache")

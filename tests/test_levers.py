@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,10 @@ from losslint import engine
 from losslint.engine import Settings, lint_source
 from losslint.rules import all_rules
 from losslint.rulespec import load_specs
+from tests.conftest import CORPUS
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("LOSSLINT_CORPUS", ROOT.parent / "corpus"))
 ALL = frozenset(all_rules())
 
 
