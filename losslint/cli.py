@@ -282,26 +282,20 @@ def _run(args, stdin, out, err) -> int:
         raise ConfigError(f"{args.config}: no such config file")
     explicit = load(args.config) if args.config else None
 
-    overridden: dict[int, tuple[Config, Config]] = {}
-    by_folder: dict[str, Config] = {}  # the real folder -> its configuration
-    by_parent: dict[str, Config] = {}  # the folder as the paths walked spell it -> the same
+    overridden: dict[int, tuple[Config, Config]] = {}  # id of a configuration -> it, and it overridden
+    by_parent: dict[str, Config] = {}  # the folder as the paths walked spell it -> its configuration
 
     def config_for(path: Path) -> Config:
         spelled = str(path)
         parent = os.path.dirname(os.path.abspath(spelled))
         direct = ".." not in spelled and not os.path.islink(spelled)  # else followed as the OS does
-        if direct:
-            known = by_parent.get(parent)
-            if known is not None:
-                return known
-        folder = os.path.dirname(real_path(spelled))
-        found = by_folder.get(folder)
-        if found is None:
-            base = explicit or nearest(Path(folder))
-            known = overridden.get(id(base))
-            if known is None or known[0] is not base:  # one Config per configuration file, not per path
-                known = overridden[id(base)] = (base, base.with_overrides(**overrides))
-            found = by_folder[folder] = known[1]
+        if direct and parent in by_parent:
+            return by_parent[parent]
+        base = explicit or nearest(Path(os.path.dirname(real_path(spelled))))
+        known = overridden.get(id(base))
+        if known is None or known[0] is not base:  # one Config per configuration file, not per path
+            known = overridden[id(base)] = (base, base.with_overrides(**overrides))
+        found = known[1]
         if direct:
             by_parent[parent] = found
         return found

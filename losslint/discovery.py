@@ -64,10 +64,10 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
         return False
     real = real_path(str(path))
     for base, spec in specs:
-        prefix = _real_folder(os.path.abspath(base))
-        if not real.startswith(prefix.rstrip(os.sep) + os.sep):
+        prefix = _real_folder(os.path.abspath(base)).rstrip(os.sep) + os.sep
+        if not real.startswith(prefix):
             continue
-        relative = real[len(prefix.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+        relative = real[len(prefix):].replace(os.sep, "/")
         if spec.match_file(relative + ("/" if is_dir else "")):
             return True
     return False

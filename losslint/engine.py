@@ -26,8 +26,8 @@ from losslint.suppression import Suppressions, physical_lines, without_codes
 
 # A file that names no ML framework is skipped before parsing.
 FRAMEWORK_TEXT = re.compile(rb"\b(?:torch|tensorflow|keras|tf|jax|jnp|numpy|np|F|K|nn)\b")
-# Loss code is named, compiled, backpropagated or taped; without any of these words there is none.
-# Loss code is computed for a gradient (a sink), named by loss vocabulary, or a loss API's value.
+# Loss code is computed for a gradient (a sink), named by loss vocabulary, or a loss API's value;
+# a file holding none of these words holds none.
 LOSS_TEXT = V.LossText(extra=("backward", "gradient", "grad(", "minimize", "compile", "training_step", "train_step"))
 BOM = b"\xef\xbb\xbf"
 MAX_FIX_PASSES = 10

@@ -40,6 +40,7 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
     if not blocks:
         return None
     classes = {b.name: b for b, parent in blocks if parent is None and isinstance(b, ast.ClassDef)}
+    class_names = set(classes)
     refs = _LazyReferences(classes)
     names = keep_name or (lambda name: False)
     spelled = may_spell or (lambda text: True)
@@ -77,7 +78,7 @@ def reduce_source(text: str, keep: Callable[[str], bool], tree: ast.Module | Non
                 members = reached.setdefault(parent.name, set())
                 members |= refs[block].selfs | {block.name}
                 members |= {member for member, used in refs[block].assigned
-                            if any(names(n) for n in used) or used & kept_functions or used & set(classes)}
+                            if any(names(n) for n in used) or used & kept_functions or used & class_names}
         for block, parent in blocks:
             if parent is not None and id(block) in kept and id(parent) not in kept:
                 kept.add(id(parent))  # a kept method keeps its class (header, bases)

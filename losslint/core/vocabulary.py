@@ -42,6 +42,8 @@ def python_bool_result(qualified: str) -> bool:
     """Does this framework function return a Python bool whatever its arguments?"""
     tail = qualified.rsplit(".", 1)[-1]
     return tail in BOOL_RESULT or (qualified.startswith("torch.") and tail.startswith(TORCH_PREDICATE_PREFIXES))
+
+
 # Results that are integer tensors (indices, counts of discrete things).
 INDEX_RESULT = frozenset({"argmax", "argmin", "argsort", "nonzero", "searchsorted", "bucketize", "argwhere",
                           "count_nonzero", "bincount", "unique", "unique_consecutive", "histc"})
@@ -149,9 +151,10 @@ def loss_words(name: str) -> set[str]:
 
 class LossText:
     """``search(data)``: does the text hold a name ``loss_words`` finds a word in (a superset,
-    cheaply), or one of the ``extra`` strings as spelled? A prefilter for files and definitions: long words and affixes
-    as substrings in any case; short words only where the name splitting above makes them a word
-    (``dice_loss``, ``SoftDice``, ``KLDiv``, ``CE``; not ``indices``, ``sklearn``, ``face``).
+    cheaply), or one of the ``extra`` strings as spelled? A prefilter for files and definitions:
+    long words and affixes as substrings in any case; short words only where the name splitting
+    above makes them a word (``dice_loss``, ``SoftDice``, ``KLDiv``, ``CE``; not ``indices``,
+    ``sklearn``, ``face``).
     Substring tests on the lowered text first: one alternation regex over every file costs more
     than the rest of the prefilter."""
 
