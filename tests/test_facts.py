@@ -87,6 +87,8 @@ def test_interval_arithmetic():
     ("from tensorflow.keras import backend as K\nprobe(K.epsilon())", Interval.const(1e-7)),
     ("import torch\nprobe(torch.finfo(torch.float16).eps)", Interval.const(9.765625e-04)),
     ("import torch\nprobe(torch.where(c, torch.exp(x), 1.0))", POSITIVE),
+    ("import torch\nprobe(torch.norm(x.clamp(min=1e-8), p='fro'))", POSITIVE),
+    ("import torch\nprobe(torch.norm(x.clamp(min=0.0), p='fro'))", NONNEGATIVE),
     ("probe(x)", UNKNOWN),
 ])
 def test_range_of_expressions(code, expected):
@@ -347,3 +349,153 @@ def test_a_custom_autograd_forward_and_the_helpers_only_it_calls_run_without_gra
     assert [d.code for d in lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py")] == ["LL201"]
     called_by_a_loss = BINARY_SEARCH + "\n\ndef tempered_loss(a, t):\n    return binary_search(a, t, 5).mean()\n"
     assert [d.code for d in lint(called_by_a_loss, filename="bitempered_loss.py")] == ["LL103", "LL201", "LL103"]
+
+
+def test_attributes_fixed_when_a_module_is_built_are_settings():
+    from losslint.core.values import Grad
+
+    module = """
+        import torch
+        import torch.nn as nn
+
+        class KLLoss(nn.Module):
+            def __init__(self, args, ratio):
+                super().__init__()
+                self.smoothing = args.label_smoothing
+                self.register_buffer("ratio", torch.tensor(ratio))
+                self.temperature = nn.Parameter(torch.tensor(0.07))
+                self.scale = torch.ones(1, requires_grad=True)
+                self.running = torch.zeros(1)
+
+            def forward(self, logits, target):
+                self.running.mul_(0.9).add_(logits.detach().mean())
+                return probe(EXPR)
+    """
+    for expr, grad, constant in [("self.smoothing", Grad.NO, True), ("self.ratio.log()", Grad.NO, True),
+                                 ("self.temperature", Grad.YES, False), ("self.scale", Grad.YES, False),
+                                 ("self.running", Grad.NO, False)]:
+        facts, node = facts_at(module.replace("EXPR", expr))
+        value = facts.value(node)
+        assert (value.grad, value.is_constant) == (grad, constant), expr
+    # A distribution is built from the tensors themselves: what its __init__ keeps is not a setting.
+    facts, node = facts_at("""
+        import torch
+        from torch.distributions import Distribution
+
+        class Tailed(Distribution):
+            def __init__(self, spread):
+                self.spread = spread
+
+            def log_prob(self, x):
+                return probe(self.spread)
+    """)
+    assert not facts.value(node).is_constant
+
+
+def test_a_parameter_every_caller_hands_a_setting_is_a_setting():
+    from losslint.core.values import Grad
+
+    facts, node = facts_at("""
+        import torch
+
+        def focal(input, target, alpha: float | torch.Tensor | None = None):
+            alpha_t = alpha.to(device=input.device)
+            return probe(alpha_t) * input
+
+        class FocalLoss(torch.nn.modules.loss._Loss):
+            def __init__(self, alpha=0.25):
+                super().__init__()
+                self.alpha = alpha
+
+            def forward(self, input, target):
+                return focal(input, target, self.alpha)
+    """)
+    assert facts.value(node).grad is Grad.NO
+
+
+def test_a_helper_first_met_deep_in_another_value_is_not_cut_short_for_later_queries():
+    # The helper's result, asked first through a long chain of bindings, used to be cached as
+    # unknown (with a possible gradient) for every later query.
+    from tests.conftest import lint
+
+    source = textwrap.dedent("""
+        import torch
+
+        class TukeyLoss(Base):
+            def masked_mean(self, x, mask, dim):
+                x_nan = x.masked_fill(mask < 1, float("nan"))
+                x_mean = x_nan.nanmean(dim=dim, keepdim=True)
+                return torch.nan_to_num(x_mean, nan=0.0)
+
+            def __call__(self, y: torch.Tensor, y_hat: torch.Tensor, mask=None):
+                if mask is None:
+                    mask = torch.ones_like(y_hat)
+                y_mean = self.masked_mean(x=y, mask=mask, dim=-1)
+                y_std = torch.sqrt(self.masked_mean(x=(y - y_mean) ** 2, mask=mask, dim=-1)) + 1e-2
+                return ((y_hat - y) / y_std).abs().mean()
+    """)
+    assert [d.code for d in lint(source, filename="tukey.py")] == []  # sqrt of the targets' spread: no gradient
+
+
+def test_a_data_transform_is_not_loss_code_whatever_its_name():
+    from tests.conftest import lint
+
+    source = textwrap.dedent("""
+        import math
+        import torch
+        from torchvision import transforms
+
+        class MAERandomResizedCrop(transforms.RandomResizedCrop):
+            @staticmethod
+            def get_params(img, scale, ratio):
+                width, height = img.size
+                target_area = height * width * torch.empty(1).uniform_(scale[0], scale[1]).item()
+                return int(round(math.sqrt(target_area))), width
+
+            def forward(self, img):
+                i, j = self.get_params(img, self.scale, self.ratio)
+                return img[i:j]
+    """)
+    assert lint(source, filename="processing.py") == []
+
+
+def test_an_eps_guard_survives_normalizing_by_the_sum():
+    from tests.conftest import lint
+
+    guarded = """
+        import jax.numpy as jnp
+        EPS = 1e-6
+
+        def entropy_loss(x):
+            x += EPS
+            x /= jnp.sum(x)
+            return -jnp.sum(x * jnp.log(x))
+    """
+    assert lint(guarded, codes={"LL201"}) == []
+    unguarded = guarded.replace("            x += EPS\n", "")
+    assert [d.code for d in lint(unguarded, codes={"LL201"})] == ["LL201"]
+
+
+def test_tensors_compared_for_equality_hold_discrete_values():
+    from tests.conftest import lint
+
+    # DetCon's region masks: integer indices compared with each other, a target, not a step.
+    same_region = """
+        import torch
+
+        def same_mask(mask0, mask1):
+            return (mask0.unsqueeze(2) == mask1.unsqueeze(1)).float()
+
+        def region_loss(pred, mask0, mask1):
+            return (same_mask(mask0, mask1) * pred).sum()
+    """
+    assert lint(same_region, codes={"LL103"}) == []
+    # The name rebound to the argmax of the prediction first: the comparison is a step.
+    zero_one = """
+        import torch
+
+        def zero_one_loss(predictions, targets):
+            predictions = predictions.argmax(-1)
+            return (predictions != targets).float().mean()
+    """
+    assert [d.code for d in lint(zero_one, codes={"LL103"})] == ["LL103", "LL103"]

@@ -20,6 +20,8 @@ class ClassInfo:
     methods: dict[str, FunctionInfo] = field(default_factory=dict)
     # ``self.x = <expr>`` in ``__init__``, with the ``__init__`` it was assigned in.
     init_attributes: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    # ``self.x`` assigned, or changed in place, by code other than ``__init__``: not fixed at construction.
+    changed_attributes: set[str] = field(default_factory=set)
 
 
 @dataclass(eq=False)
@@ -165,15 +167,32 @@ class ModuleIndex:
                     uses |= _used_names(small.value)
                 if isinstance(small, cst.AugAssign):
                     uses |= _bound_names(small.target)
+        function = self._current()
+        if function is not None and function.cls is not None and function.name != "__init__":
+            self._changed_attributes(function.cls, node, targets)
         if not targets:
             return
         assignment = Assignment(node, targets, uses, self._order)
-        function = self._current()
         (function.assignments if function else self.module_assignments).append(assignment)
         if function is None:
             for name in targets:
                 self._module_assign_counts[name] = self._module_assign_counts.get(name, 0) + 1
         self.imports.bound_names |= {t for t in targets if "." not in t}
+
+    @staticmethod
+    def _changed_attributes(cls: ClassInfo, node: cst.SimpleStatementLine, targets: set[str]) -> None:
+        for name in targets:
+            if name.startswith("self.") and name.count(".") == 1:
+                cls.changed_attributes.add(name[5:])
+        for small in node.body:  # self.running.mul_(m).add_(x), self.history.append(x)
+            call = small.value if isinstance(small, cst.Expr) else None
+            while isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+                method, receiver = call.func.attr.value, call.func.value
+                name = dotted_name(receiver)
+                if name is not None and name.startswith("self.") and name.count(".") == 1 and (
+                        method.endswith("_") or method in _MUTATING_METHODS):
+                    cls.changed_attributes.add(name[5:])
+                call = receiver
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

@@ -629,6 +629,8 @@ class RangeAnalysis:
             return Interval.const(constant)
         if name.startswith("self.") and function is not None and function.cls is not None:
             attribute = name[5:]
+            if attribute in function.cls.changed_attributes:
+                return UNKNOWN  # what __init__ set is not what the code reads later
             value = function.cls.init_attributes.get(attribute)
             init = function.cls.methods.get("__init__")
             if value is not None and init is not None:
@@ -777,8 +779,10 @@ class RangeAnalysis:
             return Interval.const(1e-7)
         if x is None:
             return UNKNOWN
-        if op == "norm" and self._is_random_draw(operands[0], env):
-            return POSITIVE  # a random Gaussian or uniform vector is never exactly zero
+        if op == "norm" and (self._is_random_draw(operands[0], env) or not x.may_be_zero):
+            # A random Gaussian or uniform vector is never exactly zero; nor is the norm of elements
+            # that all lie away from zero (it is at least the smallest of their magnitudes).
+            return POSITIVE
         if meaning.op.result is not None:
             return RESULT_RANGES[meaning.op.result]
         if op == "expm1":  # increasing: the ends map to the ends
@@ -947,10 +951,18 @@ class RangeAnalysis:
                     return True
                 if self.has_eps_guard(side, env, function, depth + 1):
                     return True
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            # (x + eps) / sum(x + eps): guarded values over a positive or guarded divisor.
+            return self.has_eps_guard(node.left, env, function, depth + 1) and (
+                self.range(node.right, env, function, depth + 1).is_positive
+                or self.has_eps_guard(node.right, env, function, depth + 1))
         if isinstance(node, cst.Call):
             meaning = self.imports.meaning(node)
             if meaning is None and isinstance(node.func, cst.Attribute) and node.func.attr.value in VALUE_KEEPING_METHODS:
                 return self.has_eps_guard(node.func.value, env, function, depth + 1)
+            if meaning is not None and meaning.op.name in ("sum", "mean"):  # of guarded values: guarded
+                operand = meaning.receiver or next((a.value for a in node.args if a.keyword is None), None)
+                return operand is not None and self.has_eps_guard(operand, env, function, depth + 1)
         return False
 
 

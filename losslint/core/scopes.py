@@ -171,7 +171,14 @@ class LossScopes:
                     self.functions.add(callee)
                     pending.append(callee)
 
+    def is_data_pipeline(self, cls: ClassInfo | None) -> bool:
+        """A class deriving from one of a data pipeline's (torchvision.transforms.RandomResizedCrop):
+        it prepares inputs, whatever its name says."""
+        return cls is not None and any(V.DATA_PIPELINE_MODULES & set(b.split(".")[:-1]) for b in self.class_bases(cls))
+
     def _excluded(self, info: FunctionInfo) -> bool:
+        if self.is_data_pipeline(info.cls):
+            return True
         if info.cls is not None and self.is_excluded_class(info.cls) and not self.is_torch_loss(info.cls) \
                 and not self.is_keras_loss(info.cls) and not V.strongly_loss_named(info.name):
             return True  # a metric's update; not a sampler's wishart_kl term

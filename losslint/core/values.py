@@ -363,6 +363,13 @@ class ValueAnalysis:
         if value is not None and init is not None:
             env = self.ranges.env_before(init, None)
             found = self.value(value, env, init, None, depth)
+            if attribute not in cls.changed_attributes and found.grad is not Grad.YES \
+                    and found.kind not in (Kind.MODULE, Kind.FUNCTION) and self._built_once(cls):
+                # Fixed when the object was built, before any prediction exists, and never changed
+                # after: a setting (a learned weight is a parameter, with a gradient, and stays one).
+                found = Value(found.kind, Grad.NO, found.provenance | {"constant"}, found.element, found.members)
+            elif attribute in cls.changed_attributes:
+                found = found.tagged(drop=("constant",))  # changed since: the data decides it
             if found.kind is Kind.UNKNOWN:  # self.criterion = criterion: an object handed in
                 return found.tagged("attribute")
             return found
@@ -377,6 +384,13 @@ class ValueAnalysis:
         if self.scopes.is_torch_module(cls) or self.scopes.is_keras_layer(cls):
             return Value(Kind.UNKNOWN, Grad.MAYBE, frozenset({"attribute"}))
         return Value(Kind.UNKNOWN, Grad.MAYBE, frozenset({"attribute"}))
+
+    def _built_once(self, cls: ClassInfo) -> bool:
+        """A module, layer, loss or trainer: built once from settings, then handed the data on each
+        call. (A distribution or a record is built from the tensors themselves.)"""
+        scopes = self.scopes
+        return scopes.is_torch_module(cls) or scopes.is_torch_loss(cls) or scopes.is_keras_layer(cls) \
+            or scopes.is_keras_loss(cls) or any(b.split(".")[-1].endswith("Trainer") for b in scopes.class_bases(cls))
 
     def _attribute(self, node: cst.Attribute, env, function, frame, depth: int) -> Value:
         name = dotted_name(node)
@@ -398,6 +412,10 @@ class ValueAnalysis:
             if attr in V.VALUE_ATTRIBUTES:
                 return base
             return base if attr in ("values",) else UNKNOWN
+        if base.kind is Kind.CONTAINER and base.element is not None and attr in ("values", "indices") \
+                and not base.members:
+            # x.min(dim=1).values, torch.topk(x, k).indices: a named tuple of values and positions
+            return base.element if attr == "values" else Value(Kind.INDEX, Grad.NO)
         if base.kind is Kind.CONTAINER and base.members:
             member = base.member(attr)
             if member is not None:
@@ -571,6 +589,8 @@ class ValueAnalysis:
             if any(o.is_tensor or "from-tensor" in o.provenance for o in operands):
                 return Value(Kind.NUMPY, Grad.NO, frozenset({"from-tensor"}))  # the gradient stopped (LL501)
             return NUMPY.tagged("constant") if all(o.is_constant for o in operands) else NUMPY
+        if tail in ("Parameter", "Variable") and root in ("torch", "tf", "keras"):
+            return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
         if V.LOSS_CLASS.match(qualified):
             return Value(Kind.MODULE, Grad.NO, frozenset({"loss-object", qualified}))
         if V.MODEL_CLASS.match(qualified):
@@ -600,6 +620,9 @@ class ValueAnalysis:
                 (len(positional) >= 2 or "dim" in keywords or tail in ("topk", "sort")):
             inner = operands[0] if operands else UNKNOWN
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, inner.grad))
+        requires_grad = keywords.get("requires_grad")
+        if tail in V.CREATION and isinstance(requires_grad, cst.Name) and requires_grad.value == "True":
+            return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))  # a leaf to learn
         if tail in V.CREATION:
             if tail in V.GRADIENT_KEEPING_WRAPS and operands and (operands[0].is_tensor or operands[0].kind is Kind.UNKNOWN):
                 return operands[0] if operands[0].is_tensor else Value(Kind.TENSOR, operands[0].grad,
@@ -657,8 +680,6 @@ class ValueAnalysis:
         if tail in ("no_grad", "enable_grad", "inference_mode", "autocast", "GradientTape", "device", "dtype",
                     "get_default_dtype", "name_scope", "variable_scope"):
             return OTHER
-        if tail in ("Parameter", "Variable") and root in ("torch", "tf", "keras"):
-            return Value(Kind.TENSOR, Grad.YES, frozenset({"parameter"}))
         if tail in ("placeholder", "placeholder_with_default"):  # fed data: no parameter behind it
             return Value(Kind.TENSOR, Grad.NO, frozenset({"input"}))
         if tail in ("get_variable",):
@@ -895,7 +916,10 @@ class ValueAnalysis:
     def call_result(self, helper: FunctionInfo, node: cst.Call, positional, keywords, env, function, frame,
                     depth: int) -> Value:
         """What ``helper(...)`` returns, with the caller's arguments bound to its parameters."""
-        if isinstance(helper.node, cst.Lambda) or depth > MAX_DEPTH - 6:
+        if isinstance(helper.node, cst.Lambda):
+            return UNKNOWN
+        if depth > MAX_DEPTH - 6:
+            self._cut += 1  # cut short: what the caller computes from it holds at this depth only
             return UNKNOWN
         params = [p for p in helper.parameters() if p.name.value not in ("self", "cls")]
         arguments: dict[str, Value] = {}
@@ -990,8 +1014,8 @@ class ValueAnalysis:
             return Value(kind)
         if kind is None:
             kind = Kind.UNKNOWN
-        if role == "setting" and kind is Kind.UNKNOWN:
-            return Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
+        if role == "setting":
+            return Value(Kind.NUMBER if kind is Kind.UNKNOWN else kind, Grad.NO, frozenset({"constant"}))
         if role == "target":
             return Value(kind if kind is not Kind.UNKNOWN else Kind.UNKNOWN, Grad.NO, frozenset({"target"}))
         if role == "prediction":  # a gradient only where the prediction is known to be a tensor
@@ -1032,6 +1056,8 @@ class ValueAnalysis:
             return None
         if any(v.grad is Grad.YES for v in values):
             return "prediction"
+        if all(v.is_constant for v in values):
+            return "setting"  # every caller hands in a setting (self.alpha, a literal, None)
         if all(v.grad is Grad.NO and (v.is_tensor or v.kind is Kind.UNKNOWN) for v in values) \
                 and any("target" in v.provenance for v in values):
             return "target"
@@ -1244,6 +1270,8 @@ def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
         if isinstance(node, cst.Name) and node.value in names:
             found[node.value].add(what)
 
+    rebound = {name for assignment in function.assignments for name in assignment.targets}
+
     for node in iter_nodes(function.node.body):
         if isinstance(node, cst.Call):
             func = node.func
@@ -1326,12 +1354,35 @@ def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
             if any(isinstance(side, (cst.SimpleString, cst.ConcatenatedString)) for side in sides):
                 for side in sides:
                     mark(side, "string")
+            compared = [_reshaped_name(side) for side in sides]
+            if all(isinstance(c.operator, (cst.Equal, cst.NotEqual)) for c in node.comparisons) \
+                    and all(c is not None and c.value in names and c.value not in rebound for c in compared):
+                # labels.unsqueeze(0) == labels.unsqueeze(1): tensors compared for equality hold
+                # discrete values (class ids, region indices), as ``.eq`` shows
+                for c in compared:
+                    mark(c, "target")
     for name, evidence in found.items():
         if "index" in evidence and "tensor" not in evidence:
             evidence.add("target")
         if "number-or-tensor" in evidence and "tensor" not in evidence:
             evidence.add("number")
     return found
+
+
+def _reshaped_name(node: cst.BaseExpression) -> cst.Name | None:
+    """The name under shape-only steps (``m.unsqueeze(2)``, ``m[:, None]``, ``m.view(-1)``), if any."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in ("unsqueeze", "view", "reshape", "expand", "expand_as", "t", "flatten"):
+            node = node.func.value
+        elif isinstance(node, cst.Attribute) and node.attr.value == "T":
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            node = node.value
+        else:
+            return None
 
 
 # Methods numpy arrays and Python objects do not have: calling one shows a tensor.

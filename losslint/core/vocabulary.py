@@ -215,7 +215,9 @@ class _NotLossWords:
 
 
 NOT_LOSS_WORDS = _NotLossWords()
-NOT_LOSS_BASES = re.compile(r"Metric|Scheduler|LRScheduler|Sampler|Assigner|Coder|Encoder$|TestCase|Callback",)
+NOT_LOSS_BASES = re.compile(r"Metric|Scheduler|LRScheduler|Sampler|Assigner|Coder|Encoder$|TestCase|Callback|Transform$",)
+# Packages of the data pipeline: a class deriving from one of theirs prepares inputs, not a loss.
+DATA_PIPELINE_MODULES = frozenset({"transforms", "datasets", "augmentation", "albumentations"})
 
 # Parameters that by name hold a prediction or a target (used only when no other evidence decides).
 PREDICTION_NAME = re.compile(r"^(y_?pred\w*|preds?|predictions?|predicted|outputs?|logits?\w*|y_?hat|yhat|scores?|"

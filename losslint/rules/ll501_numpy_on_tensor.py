@@ -25,10 +25,12 @@ class NumpyOnTensor(Rule):
         meaning = self.facts.meaning(call)
         if meaning is None or meaning.framework != self.source:
             return
-        operands = self.facts.operands(call)
-        if not operands or not any(self.facts.probably_tensor(o) for o in operands):
+        tensors = [o for o in self.facts.operands(call) if self.facts.probably_tensor(o)]
+        if not tensors:
             return
         framework = self._framework()
+        if framework == "torch" and not any(self.facts.carries_gradient(o) for o in tensors):
+            return  # eager numpy on a tensor without a gradient (detached, targets) loses nothing
         target = FRAMEWORK_SPELLING.get(framework, {}).get(meaning.op.name) if framework else None
         instead = f"; use `{target}`" if target else ""
         self.report(call, f"`{meaning.spelling}` on a tensor in loss code: {self.source} has no gradient "

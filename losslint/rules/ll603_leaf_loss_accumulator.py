@@ -19,12 +19,17 @@ class LeafLossAccumulator(Rule):
     file_level = True
     trigger = re.compile(rb"requires_grad\s*=\s*True")
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._accumulations(self.facts.index.module_assignments)  # a training script's top level
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         info = self.facts.index.function_of.get(node)
-        if info is None:
-            return
+        if info is not None:
+            self._accumulations(info.assignments)
+
+    def _accumulations(self, assignments) -> None:
         leaves: dict[str, cst.Call] = {}
-        for assignment in info.assignments:
+        for assignment in assignments:
             for small in assignment.statement.body:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 \
                         and isinstance(small.targets[0].target, cst.Name):
