@@ -499,3 +499,67 @@ def test_tensors_compared_for_equality_hold_discrete_values():
             return (predictions != targets).float().mean()
     """
     assert [d.code for d in lint(zero_one, codes={"LL103"})] == ["LL103", "LL103"]
+
+
+def test_a_checked_condition_holds_after_it_until_the_name_is_rebound():
+    from tests.conftest import lint
+
+    checked = """
+        import torch
+
+        def cost_loss(deltas, cost):
+            if not torch.all(cost > 0.0):
+                raise ValueError("costs must be positive")
+            return (deltas - torch.log(cost)).mean()
+
+        def cost_loss_any(deltas, cost):
+            if (cost <= 0).any():
+                raise ValueError("costs must be positive")
+            return (deltas - torch.log(cost)).mean()
+
+        def cost_loss_assert(deltas, cost):
+            assert (cost > 0).all()
+            cost = cost.float()
+            return (deltas - torch.log(cost)).mean()
+    """
+    assert lint(checked, codes={"LL201"}) == []
+    rebound = """
+        import torch
+
+        def cost_loss(deltas, cost):
+            if not torch.all(cost > 0.0):
+                raise ValueError("costs must be positive")
+            cost = cost - 1
+            return (deltas - torch.log(cost)).mean()
+
+        def inverted_check_loss(deltas, cost):
+            if (cost > 0).any():
+                raise ValueError("one positive cost is enough to refuse")
+            return (deltas - torch.log(cost)).mean()
+    """
+    assert [d.code for d in lint(rebound, codes={"LL201"})] == ["LL201", "LL201"]
+
+
+def test_an_infinite_weight_the_code_replaces_is_not_reported():
+    from tests.conftest import lint
+
+    # MONAI's generalized Dice: 1 / count**2 of the labels, inf for an absent class, then replaced.
+    repaired = """
+        import torch
+
+        class GeneralizedDiceLoss(torch.nn.modules.loss._Loss):
+            def w_func(self, grnd):
+                return torch.reciprocal(grnd * grnd)
+
+            def forward(self, input, target):
+                ground_o = torch.sum(target, (2, 3))
+                w = self.w_func(ground_o.float())
+                infs = torch.isinf(w)
+                w[infs] = 0.0
+                w = w + infs * torch.max(w)
+                intersection = (w * (input * target).sum((2, 3))).sum()
+                return 1.0 - 2.0 * intersection / (w * (input + target).sum((2, 3))).sum().clamp(min=1e-5)
+    """
+    assert lint(repaired, codes={"LL202"}) == []
+    not_repaired = repaired.replace("                infs = torch.isinf(w)\n", "                infs = w > 1e6\n")
+    assert [d.code for d in lint(not_repaired, codes={"LL202"})] == ["LL202"]

@@ -248,6 +248,27 @@ class FileFacts:
         facts = env.get(NONZERO)
         return bool(facts) and self.ranges.proven_nonzero(node, facts, env)
 
+    def infinities_repaired(self) -> bool:
+        """Does the code test what the current statement computes for inf or NaN (``isinf(w)``,
+        ``nan_to_num(w)``), where it binds it or where a helper returning it is called? Then an
+        infinite value is expected there and replaced (an empty class's weight), not a bug."""
+        statement, function = self.statement, self.function
+        if function is None or not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        small = statement.body[0]
+        if isinstance(small, cst.Return):
+            callee = f"self.{function.name}" if function.cls is not None else function.name
+            sites = self.ranges.call_sites().get(callee, ())
+            return bool(sites) and all(self._repaired_at(call, caller) for call, caller in sites)
+        return any(_tests_for_infinity(function, name) for name in _assigned_names(small))
+
+    def _repaired_at(self, call: cst.Call, caller: FunctionInfo) -> bool:
+        for assignment in caller.assignments:
+            small = assignment.statement.body[0]
+            if isinstance(small, cst.Assign) and small.value is call:
+                return any(_tests_for_infinity(caller, name) for name in _assigned_names(small))
+        return False
+
     def is_eps_guarded(self, node: cst.BaseExpression) -> bool:
         return self.ranges.has_eps_guard(node, self.env(), self.function)
 
@@ -611,4 +632,36 @@ def _uses_tensor_framework(node: cst.CSTNode, imports) -> bool:
         elif isinstance(call.func, cst.Attribute) and call.func.attr.value in _TENSOR_ONLY_METHODS:
             if not imports.is_module_name((dotted_name(call.func.value) or "?").split(".")[0]):
                 return True
+    return False
+
+
+_INFINITY_TESTS = frozenset({"isinf", "isnan", "isfinite", "is_inf", "is_nan", "is_finite", "nan_to_num",
+                             "isposinf", "isneginf"})
+
+
+def _assigned_names(small: cst.BaseSmallStatement) -> set[str]:
+    if isinstance(small, cst.Assign):
+        return {t.target.value for t in small.targets if isinstance(t.target, cst.Name)}
+    return set()
+
+
+def _tests_for_infinity(function: FunctionInfo, name: str) -> bool:
+    """Is ``name`` (or a slice of it bound to another name: ``row = w[i]``) handed to isinf/isnan/
+    isfinite/nan_to_num in ``function``?"""
+    names = {name}
+    for assignment in function.assignments:
+        small = assignment.statement.body[0]
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Subscript) \
+                and isinstance(small.value.value, cst.Name) and small.value.value.value in names:
+            names |= _assigned_names(small)
+    for node in iter_nodes(function.node):
+        if isinstance(node, cst.Call) and node.args:
+            func = node.func
+            tail = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if tail in _INFINITY_TESTS:
+                tested = node.args[0].value
+                while isinstance(tested, cst.Subscript):
+                    tested = tested.value
+                if isinstance(tested, cst.Name) and tested.value in names:
+                    return True
     return False

@@ -80,9 +80,57 @@ def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpres
         proves = (operator in (cst.NotEqual, cst.GreaterThan) and taken) or (
             operator in (cst.Equal, cst.LessThanEqual) and not taken)
         return (_without_item(test.left),) if proves else ()
+    quantified = _quantified(test)
+    if quantified is not None:  # all(x > 0) holds / any(x <= 0) fails: the comparison holds everywhere
+        every, comparison = quantified
+        return nonzero_facts(comparison, taken) if every == taken else ()
     if taken and isinstance(test, (cst.Name, cst.Attribute, cst.Call)):
         return (_without_item(test),)
     return ()
+
+
+def _same_values(name: str, bindings) -> bool:
+    """``n = n.float()``, ``n = float(n)``: rebound to the same values (the facts about n still hold)."""
+    if len(bindings) != 1 or bindings[0] is OUTER or bindings[0].value is None:
+        return False
+    value = bindings[0].value
+    if not isinstance(value, cst.Call):
+        return False
+    if isinstance(value.func, cst.Attribute) and value.func.attr.value in VALUE_KEEPING_METHODS:
+        return dotted_name(value.func.value) == name
+    if isinstance(value.func, cst.Name) and value.func.value in ("float", "int") and len(value.args) == 1:
+        return dotted_name(value.args[0].value) == name
+    return False
+
+
+def _names_in(node: cst.BaseExpression) -> set[str]:
+    """The names and dotted names (``self.n``) an expression reads."""
+    from losslint.core.walk import iter_nodes
+
+    found = set()
+    for n in (node, *iter_nodes(node)):
+        if isinstance(n, (cst.Name, cst.Attribute)):
+            name = dotted_name(n)
+            if name is not None:
+                found.add(name)
+    return found
+
+
+def _quantified(test: cst.BaseExpression) -> tuple[bool, cst.Comparison] | None:
+    """``torch.all(c)`` / ``(c).all()`` -> (True, c); ``any`` -> (False, c), for a comparison c."""
+    if not isinstance(test, cst.Call):
+        return None
+    func = test.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    if name not in ("all", "any"):
+        return None
+    if not test.args and isinstance(func, cst.Attribute):
+        operand = func.value  # (x > 0).all()
+    elif len(test.args) == 1:
+        operand = test.args[0].value  # torch.all(x > 0), all(x > 0)
+    else:
+        return None
+    return (name == "all", operand) if isinstance(operand, cst.Comparison) else None
 
 
 def _out_of_place(call: cst.Call) -> tuple[str, cst.Call] | None:
@@ -353,6 +401,20 @@ class RangeAnalysis:
         return env
 
     def _apply(self, small: cst.BaseSmallStatement, env: Env) -> Env:
+        new = self._applied(small, env)
+        facts = new.get(NONZERO)
+        if facts and new is not env:
+            # A fact about x (``if x == 0: return``) says nothing of what x is rebound to after.
+            rebound = {key for key, bindings in new.items() if key is not NONZERO and bindings is not env.get(key)
+                       and not _same_values(key, bindings)}
+            kept = tuple(fact for fact in facts if not (_names_in(fact) & rebound))
+            if len(kept) != len(facts):
+                new = {**new, NONZERO: kept}
+        return new
+
+    def _applied(self, small: cst.BaseSmallStatement, env: Env) -> Env:
+        if isinstance(small, cst.Assert):  # past ``assert (x > 0).all()``, it holds
+            return with_facts(env, nonzero_facts(small.test, True))
         if isinstance(small, cst.Assign):
             for target in small.targets:
                 env = self._bind(target.target, small.value, env)

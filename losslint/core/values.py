@@ -1059,8 +1059,8 @@ class ValueAnalysis:
         if all(v.is_constant for v in values):
             return "setting"  # every caller hands in a setting (self.alpha, a literal, None)
         if all(v.grad is Grad.NO and (v.is_tensor or v.kind is Kind.UNKNOWN) for v in values) \
-                and any("target" in v.provenance for v in values):
-            return "target"
+                and (any("target" in v.provenance for v in values) or all(v.is_tensor for v in values)):
+            return "target"  # targets, or tensors shown to carry no gradient (a count of the labels)
         return None
 
     def _numbers_from_callers(self, function: FunctionInfo, name: str) -> bool:
@@ -1089,7 +1089,7 @@ class ValueAnalysis:
             arg = argument_for(call, name, position)
             if arg is None:
                 continue
-            out.append(self.value(arg, self.ranges.env_at(caller, call), caller, None, MAX_DEPTH - 8))
+            out.append(self.value(arg, self.ranges.env_at(caller, call), caller, None, MAX_DEPTH - 12))
         return out
 
     def _kind_from_framework(self, function: FunctionInfo, name: str) -> Kind | None:

@@ -144,7 +144,9 @@ def loss_words(name: str) -> set[str]:
     for word in words:
         for token in LOSS_TOKENS:
             if word in (token, token + "s", token + "es") or (
-                    token in _AFFIX_TOKENS and (word.startswith(token) or word.endswith(token))):
+                    token in _AFFIX_TOKENS and (word.startswith(token) or word.endswith(token)
+                                                and (len(token) >= 4 or len(word) - len(token) <= 1))):
+                # a short acronym ends a word only after one letter (rmse, wmse; not SGMSE, a model)
                 found.add(token)
     return found
 

@@ -52,6 +52,10 @@ class UnguardedDivision(Rule):
         # Only a divisor known to reach zero: an opaque value (``x / temperature``) is the caller's contract.
         if value == UNKNOWN or not value.may_be_zero or self.facts.is_eps_guarded(divisor):
             return
+        if not self.facts.carries_gradient(divisor) and self.facts.infinities_repaired():
+            # w = 1 / count; w[isinf(w)] = 0: the inf is expected and replaced (with a gradient through
+            # the divisor, 0 / 0 in the backward pass would still be NaN)
+            return
         self.report(node, "division by a value that may be zero (a sum of a mask, a norm, a count, a std): inf or "
                           "NaN in the loss and its gradient; clamp the divisor or use divide_no_nan",
                     fix=self._fix(node, numerator, divisor, value.is_nonnegative))

@@ -8,6 +8,9 @@ from losslint.diagnostics import Applicability, Fix
 from losslint.rules.base import LOSS, Rule
 
 KERAS_SIGNATURE = ("y_true", "y_pred")
+# numpy hands these to the tensor's own method with its keywords (``t.mean(axis=...)``): a
+# TypeError on any torch tensor, gradient or not.
+METHOD_REDUCTIONS = frozenset({"mean", "sum", "std", "var", "max", "min"})
 
 
 class NumpyOnTensor(Rule):
@@ -29,7 +32,8 @@ class NumpyOnTensor(Rule):
         if not tensors:
             return
         framework = self._framework()
-        if framework == "torch" and not any(self.facts.carries_gradient(o) for o in tensors):
+        if framework == "torch" and meaning.op.name not in METHOD_REDUCTIONS \
+                and not any(self.facts.carries_gradient(o) for o in tensors):
             return  # eager numpy on a tensor without a gradient (detached, targets) loses nothing
         target = FRAMEWORK_SPELLING.get(framework, {}).get(meaning.op.name) if framework else None
         instead = f"; use `{target}`" if target else ""
