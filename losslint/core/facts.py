@@ -286,7 +286,11 @@ class FileFacts:
             if isinstance(value, cst.Call) and self.op_name(value) == op_name:
                 movable = all(binding.env.get(name) is env.get(name) for name in used_names(value))
                 return value, movable
-            return None
+            return self._helper_producer(value, op_name)  # y_proba = predict_proba(model, x)
+        return self._helper_producer(node, op_name)
+
+    def _helper_producer(self, node: cst.BaseExpression, op_name: str) -> tuple[cst.Call, bool] | None:
+        """What a same-module helper called here returns, when that is one ``op_name`` call."""
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
             helper = next((f for f in self.index.functions if f.name == node.func.value and f.cls is None
                            and isinstance(f.node, cst.FunctionDef)), None)

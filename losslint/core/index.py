@@ -79,6 +79,7 @@ class ModuleIndex:
         self.module_constants: dict[str, cst.BaseExpression] = {}
         self._module_assign_counts: dict[str, int] = {}
         self.compiled_losses: list[cst.BaseExpression] = []  # values of ``compile(loss=...)``
+        self.compiled_in: dict[int, ClassInfo] = {}  # id of such a value -> the class compiling it (``loss=self.f``)
         self.named_losses: list[cst.BaseExpression] = []  # values of ``loss_fn = ...``/``criterion = ...``
         self.sinks: list[LossSink] = []
         self.differentiated: list[cst.BaseExpression] = []  # f in jax.grad(f), value_and_grad(f)
@@ -233,7 +234,10 @@ class ModuleIndex:
             if method == "compile":
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "loss":
-                        self.compiled_losses.extend(_loss_values(arg.value))
+                        values = _loss_values(arg.value)
+                        self.compiled_losses.extend(values)
+                        if function is not None and function.cls is not None:
+                            self.compiled_in.update((id(v), function.cls) for v in values)
             elif (method == "register_buffer" and function is not None and function.cls is not None
                   and function.name == "__init__" and len(node.args) >= 2
                   and isinstance(node.args[0].value, cst.SimpleString)

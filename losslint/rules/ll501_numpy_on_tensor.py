@@ -33,8 +33,8 @@ class NumpyOnTensor(Rule):
             return
         framework = self._framework()
         if framework == "torch" and meaning.op.name not in METHOD_REDUCTIONS \
-                and not any(self.facts.carries_gradient(o) for o in tensors):
-            return  # eager numpy on a tensor without a gradient (detached, targets) loses nothing
+                and all("detached" in self.facts.value(o).provenance for o in tensors):
+            return  # eager numpy on a tensor its author detached loses nothing that was meant to flow
         target = FRAMEWORK_SPELLING.get(framework, {}).get(meaning.op.name) if framework else None
         instead = f"; use `{target}`" if target else ""
         self.report(call, f"`{meaning.spelling}` on a tensor in loss code: {self.source} has no gradient "

@@ -2,10 +2,17 @@ import re
 
 import libcst as cst
 
+from losslint.core.vocabulary import name_words
 from losslint.rules.base import ANYWHERE, Rule
 
-PREDICTION = re.compile(r"^(y_?pred\w*|preds?|predictions?|outputs?|logits|y_?hat|yhat|scores?)$", re.IGNORECASE)
-TARGET = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth)$", re.IGNORECASE)
+# Words of a parameter name that say what it holds (``y_pred``, ``predicted_y``, ``target_y``).
+PREDICTION_WORDS = frozenset({"pred", "preds", "predicted", "prediction", "predictions", "output", "outputs",
+                              "logits", "hat", "yhat", "score", "scores"})
+TARGET_WORDS = frozenset({"true", "target", "targets", "label", "labels", "gt", "truth"})
+
+
+def _reads_as(name: str, words: frozenset) -> bool:
+    return name.lower() in ("y",) and words is TARGET_WORDS or bool(words & set(name_words(name)))
 
 
 class KerasLossArgumentOrder(Rule):
@@ -29,7 +36,9 @@ class KerasLossArgumentOrder(Rule):
         if info is None or info not in self.facts.scopes.keras_losses:
             return
         names = [p.name.value for p in info.parameters() if p.name.value not in ("self", "cls")]
-        if len(names) >= 2 and PREDICTION.match(names[0]) and TARGET.match(names[1]):
+        first, second = names[:2] if len(names) >= 2 else ("", "")
+        if _reads_as(first, PREDICTION_WORDS) and not _reads_as(first, TARGET_WORDS) \
+                and _reads_as(second, TARGET_WORDS) and not _reads_as(second, PREDICTION_WORDS):
             self.report(node, f"Keras calls a loss as `loss(y_true, y_pred)`: here `{names[0]}` receives the "
                               f"labels and `{names[1]}` the predictions; swap the parameters",
                         anchor="def" if isinstance(node, cst.FunctionDef) else "node")
