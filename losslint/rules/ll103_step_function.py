@@ -18,6 +18,8 @@ class StepFunction(Rule):
     trigger = re.compile(rb"round|floor|ceil|sign|sgn|argmax|argmin|cast|float\(\)|\.to\(|[<>]")
 
     def visit_Call(self, call: cst.Call) -> None:
+        if not self.facts.gradient_enabled:
+            return  # under no_grad the author turned the gradient off on purpose (L-Softmax's index k)
         meaning = self.facts.meaning(call)
         if meaning is not None and not meaning.op.differentiable:
             operands = self.facts.operands(call)
