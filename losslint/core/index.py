@@ -78,8 +78,8 @@ class ModuleIndex:
         self.class_of: dict[cst.ClassDef, ClassInfo] = {}
         self.module_constants: dict[str, cst.BaseExpression] = {}
         self._module_assign_counts: dict[str, int] = {}
-        self.compiled_losses: list[cst.BaseExpression] = []  # values of ``compile(loss=...)``
-        self.compiled_in: dict[int, ClassInfo] = {}  # id of such a value -> the class compiling it (``loss=self.f``)
+        # values of ``compile(loss=...)``, with the class compiling them (for ``loss=self.f``)
+        self.compiled_losses: list[tuple[cst.BaseExpression, ClassInfo | None]] = []
         self.named_losses: list[cst.BaseExpression] = []  # values of ``loss_fn = ...``/``criterion = ...``
         self.sinks: list[LossSink] = []
         self.differentiated: list[cst.BaseExpression] = []  # f in jax.grad(f), value_and_grad(f)
@@ -181,18 +181,18 @@ class ModuleIndex:
         self.imports.bound_names |= {t for t in targets if "." not in t}
 
     @staticmethod
-    def _changed_attributes(cls: ClassInfo, node: cst.SimpleStatementLine, targets: set[str]) -> None:
+    def _changed_attributes(owner: ClassInfo, node: cst.SimpleStatementLine, targets: set[str]) -> None:
         for name in targets:
             if name.startswith("self.") and name.count(".") == 1:
-                cls.changed_attributes.add(name[5:])
-        for small in node.body:  # self.running.mul_(m).add_(x), self.history.append(x)
+                owner.changed_attributes.add(name[5:])
+        for small in node.body:  # self.running.mul_(m).add_(x)
             call = small.value if isinstance(small, cst.Expr) else None
             while isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
                 method, receiver = call.func.attr.value, call.func.value
                 name = dotted_name(receiver)
-                if name is not None and name.startswith("self.") and name.count(".") == 1 and (
-                        method.endswith("_") or method in _MUTATING_METHODS):
-                    cls.changed_attributes.add(name[5:])
+                # (self.history.append(x) is among the targets already: a mutated container)
+                if name is not None and name.startswith("self.") and name.count(".") == 1 and method.endswith("_"):
+                    owner.changed_attributes.add(name[5:])
                 call = receiver
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -234,10 +234,8 @@ class ModuleIndex:
             if method == "compile":
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "loss":
-                        values = _loss_values(arg.value)
-                        self.compiled_losses.extend(values)
-                        if function is not None and function.cls is not None:
-                            self.compiled_in.update((id(v), function.cls) for v in values)
+                        cls = function.cls if function is not None else None
+                        self.compiled_losses.extend((value, cls) for value in _loss_values(arg.value))
             elif (method == "register_buffer" and function is not None and function.cls is not None
                   and function.name == "__init__" and len(node.args) >= 2
                   and isinstance(node.args[0].value, cst.SimpleString)
@@ -275,7 +273,7 @@ class ModuleIndex:
         if qualified in ("keras.losses.LossFunctionWrapper",):
             fn = _argument(node, 0, "fn")
             if fn is not None:
-                self.compiled_losses.append(fn)
+                self.compiled_losses.append((fn, None))
         if qualified in ("torch.autograd.grad", "torch.autograd.backward", "tf.gradients", "K.gradients") and node.args:
             loss = _argument(node, 0, "outputs", "ys", "tensors", "loss")
             if loss is not None:

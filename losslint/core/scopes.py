@@ -52,8 +52,8 @@ class LossScopes:
         # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
         self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
                              and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
-        for value in index.compiled_losses:
-            self.keras_losses |= self.callables(value, index.compiled_in.get(id(value)))
+        for value, cls in index.compiled_losses:
+            self.keras_losses |= self.callables(value, cls)
         for value, cls in index.wrapped_losses:
             if self.is_keras_loss(cls):
                 self.keras_losses |= self.callables(value)

@@ -1377,10 +1377,8 @@ def _reshaped_name(node: cst.BaseExpression) -> cst.Name | None:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
                 and node.func.attr.value in ("unsqueeze", "view", "reshape", "expand", "expand_as", "t", "flatten"):
             node = node.func.value
-        elif isinstance(node, cst.Attribute) and node.attr.value == "T":
-            node = node.value
-        elif isinstance(node, cst.Subscript):
-            node = node.value
+        elif isinstance(node, cst.Subscript) or isinstance(node, cst.Attribute) and node.attr.value == "T":
+            node = node.value  # m[:, None], m.T
         else:
             return None
 

@@ -12,7 +12,9 @@ TARGET_WORDS = frozenset({"true", "target", "targets", "label", "labels", "gt", 
 
 
 def _reads_as(name: str, words: frozenset) -> bool:
-    return name.lower() in ("y",) and words is TARGET_WORDS or bool(words & set(name_words(name)))
+    if words is TARGET_WORDS and name.lower() == "y":  # a bare ``y`` is the labels
+        return True
+    return bool(words & set(name_words(name)))
 
 
 class KerasLossArgumentOrder(Rule):
