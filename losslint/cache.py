@@ -12,6 +12,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from losslint import __version__
+from losslint.core.project import content_digest
 from losslint.diagnostics import Applicability, Diagnostic, Edit, FixSummary, Location
 from losslint.discovery import real_path
 from losslint.engine import FileResult, Settings
@@ -73,6 +74,10 @@ class Cache:
             data = json.loads(body.decode("utf-8"))
             result = FileResult(_text(data["filename"]), [_diagnostic(d) for d in _list(data["diagnostics"])],
                                 _optional_text(data["error"]))
+            dependencies = _dict(data.get("dependencies", {}))
+            if any(content_digest(_text(path)) != _text(digest) for path, digest in dependencies.items()):
+                return None  # a module it imports from changed: what it read there may differ
+            result.dependencies = dependencies
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
             return None
         if filename is not None and (result.filename != filename
@@ -95,7 +100,7 @@ class Cache:
                 (self.folder / ".gitignore").write_text("*\n")  # never committed by accident
             path.parent.mkdir(exist_ok=True)
             data = {"filename": result.filename, "real_path": real_path, "error": result.error,
-                    "diagnostics": [asdict(d) for d in result.diagnostics]}
+                    "diagnostics": [asdict(d) for d in result.diagnostics], "dependencies": result.dependencies}
             fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, default=_enum_value)

@@ -77,7 +77,10 @@ class FileResult:
     fixes_applied: int = 0
     fixed_codes: dict[str, int] = field(default_factory=dict)  # fixes applied, per code
     noqa_added: int = 0  # ``--add-noqa``: the lines that got a noqa comment
-    cacheable: bool = True  # False when other files (sibling modules' constants) shaped the result
+    cacheable: bool = True
+    # Other files of the project whose content shaped the result (imported constants and helpers):
+    # path -> digest of the content read. A cached result holds while they are unchanged.
+    dependencies: dict[str, str] = field(default_factory=dict)
 
 
 class RuleError(Exception):
@@ -151,8 +154,8 @@ def analyze_module(module: cst.Module, source: str, rules: list[type[Rule]], set
     facts = FileFacts(module, source, settings.loss_patterns, dict(settings.options), path)
     reports: list[Report] = []
     _Dispatcher(facts, [rule(facts, reports) for rule in rules], settings.everywhere).run(module)
-    if result is not None and facts.ranges.read_other_files:
-        result.cacheable = False
+    if result is not None:
+        result.dependencies.update(facts.project.dependencies())
     reports = _without_superseded(reports)
     parents = fixes.Parents()
     return [_offered(report, module, parents) for report in reports]

@@ -37,13 +37,29 @@ def test_rules_run_outside_loss_code_invalidate(tmp_path):
     assert "LL211" in run("layers.py", cwd=tmp_path)[1]
 
 
-def test_results_that_read_a_sibling_module_are_not_cached(tmp_path):
+def test_results_that_read_a_sibling_module_are_cached_until_it_changes(tmp_path, monkeypatch):
     (tmp_path / "settings.py").write_text("FLOOR = 1e-6\n")
     (tmp_path / "loss.py").write_text("import torch\nfrom settings import FLOOR\n\n\ndef log_loss(p):\n"
                                       "    return torch.log(p + FLOOR).mean()\n")
+    analysed = _analysed(monkeypatch)
+    assert run("loss.py", cwd=tmp_path)[0] == 0
     assert run("loss.py", cwd=tmp_path)[0] == 0
     (tmp_path / "settings.py").write_text("FLOOR = -1.0\n")
     assert "LL201" in run("loss.py", cwd=tmp_path)[1]
+    assert analysed == [1, 0, 1]  # the warm run read the cache; the changed sibling made it a miss
+
+
+def test_a_helper_module_that_changes_invalidates_its_callers(tmp_path, monkeypatch):
+    (tmp_path / "guards.py").write_text("def floor(x):\n    return x.clamp(min=1e-6)\n")
+    (tmp_path / "loss.py").write_text("import torch\nfrom guards import floor\n\n\ndef log_loss(p):\n"
+                                      "    return torch.log(floor(p)).mean()\n")
+    analysed = _analysed(monkeypatch)
+    assert run("loss.py", cwd=tmp_path)[0] == 0
+    (tmp_path / "guards.py").write_text("def floor(x):\n    return x\n")
+    assert "LL201" in run("loss.py", cwd=tmp_path)[1]
+    (tmp_path / "guards.py").unlink()
+    assert "LL201" in run("loss.py", cwd=tmp_path)[1]
+    assert analysed == [1, 1, 1]
 
 
 def test_no_cache_and_clean(tmp_path):

@@ -563,3 +563,77 @@ def test_an_infinite_weight_the_code_replaces_is_not_reported():
     assert lint(repaired, codes={"LL202"}) == []
     not_repaired = repaired.replace("                infs = torch.isinf(w)\n", "                infs = w > 1e6\n")
     assert [d.code for d in lint(not_repaired, codes={"LL202"})] == ["LL202"]
+
+
+def test_a_power_of_probabilities_and_a_transpose_keep_the_sign():
+    assert range_of("import torch\nprobe(torch.softmax(x, -1) ** (1.0 / t))") == NONNEGATIVE
+    assert range_of("import torch\nprobe(torch.softmax(x, -1).pow(t))") == NONNEGATIVE
+    assert range_of("import torch\nprobe(torch.softmax(x, -1).T)") == UNIT
+
+
+def test_a_helper_summary_holds_however_deep_the_caller_asks():
+    # MSN's targets: softmax -> sharpen (a power, normalized) -> sinkhorn (normalized in a loop,
+    # rebinding the name at each step). Each helper's range is its own summary, not cut short by
+    # the depth at which the loss reads it.
+    from tests.conftest import lint
+
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        def sharpen(p, temperature):
+            p = p ** (1.0 / temperature)
+            p /= torch.sum(p, dim=1, keepdim=True)
+            return p
+
+        @torch.no_grad()
+        def sinkhorn(p, iterations=3):
+            rows, cols = p.shape
+            p = p.T
+            p = p / torch.sum(p)
+            for _ in range(iterations):
+                p /= torch.sum(p, dim=1, keepdim=True)
+                p /= cols
+                p /= torch.sum(p, dim=0, keepdim=True)
+                p /= rows
+            p *= rows
+            return p.T
+
+        def msn_loss(anchors, targets, prototypes):
+            anchor_probs = F.softmax(anchors @ prototypes.T / 0.1, dim=1)
+            with torch.no_grad():
+                target_probs = F.softmax(targets @ prototypes.T / 0.1, dim=1)
+                target_probs = sharpen(target_probs, temperature=0.25)
+                target_probs = sinkhorn(target_probs)
+            return torch.mean(torch.sum(torch.log(anchor_probs ** (-target_probs)), dim=1))
+    """
+    assert lint(code, codes={"LL201"}) == []
+    # p ** (-t) with p in [0, 1] is at least 1 only while t >= 0: a target that may be negative is reported.
+    signed = code.replace("target_probs = sinkhorn(target_probs)", "target_probs = sinkhorn(target_probs) - 0.5")
+    assert [d.code for d in lint(signed, codes={"LL201"})] == ["LL201"]
+
+
+def test_values_scattered_into_a_tensor_carry_their_gradient():
+    # A histogram density built by scatter_add_ of interpolation weights into zeros: the weights'
+    # gradient reaches the loss through it, so the floor that picks the bins cuts nothing.
+    from tests.conftest import lint
+
+    code = """
+        import torch
+
+        def histogram_loss(pos_dists, neg_dists, delta=0.01):
+            densities = []
+            for distances in (pos_dists, neg_dists):
+                r_star = torch.floor((distances + 1) / delta).long()
+                w = (distances + 1 - r_star * delta) / delta
+                density = torch.zeros(round(1 + 2 / delta))
+                density.scatter_add_(0, r_star, w)
+                densities.append(density / distances.size(0))
+            return torch.sum(densities[1] * torch.cumsum(densities[0], dim=0))
+    """
+    assert lint(code, codes={"LL103"}) == []
+    scatter = "import torch\ndef loss(logits, idx):\n    d = torch.zeros(3)\n    return probe(d.scatter_add(0, idx, {}))"
+    facts, expr = facts_at(scatter.format("logits.sigmoid()"))
+    assert facts.value(expr).carries_gradient
+    facts, expr = facts_at(scatter.format("torch.ones(3)"))
+    assert not facts.value(expr).carries_gradient

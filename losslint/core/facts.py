@@ -10,6 +10,7 @@ import libcst as cst
 from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
+from losslint.core.project import Project
 from losslint.core.ranges import NONZERO, OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
@@ -47,9 +48,10 @@ class FileFacts:
         walk(module, self.index)
         self.imports = self.index.imports
         self.scopes = LossScopes(self.index, loss_patterns, path)
-        self.ranges = RangeAnalysis(self.index, path)
+        self.project = Project(path, self.imports)
+        self.ranges = RangeAnalysis(self.index, path, self.project)
         self.ranges.set_module(module)
-        self.values = ValueAnalysis(self.index, self.ranges, self.scopes)
+        self.values = ValueAnalysis(self.index, self.ranges, self.scopes, self.project)
         self.scopes.find(self.values)
         # Where the traversal is: innermost function and statement.
         self._functions: list[FunctionInfo] = []

@@ -160,7 +160,7 @@ class Interval:
             return NONNEGATIVE if squared.may_be_zero else POSITIVE
         if self.is_positive:
             return POSITIVE
-        if self.is_nonnegative and exponent > 0:
+        if self.is_nonnegative:  # a negative power of 0 is inf: still not below 0
             return NONNEGATIVE
         return UNKNOWN
 

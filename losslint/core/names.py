@@ -84,6 +84,9 @@ class ImportTable:
         self.bound_names: set[str] = set()  # names bound otherwise (assignments, parameters, defs)
         # ``from .config import EPS`` / ``from mypkg.config import EPS``: names a sibling module defines.
         self.project_imports: set[str] = set()
+        # Names bound by ``import a.b as c`` and ``from a import b``: local name -> (module, level,
+        # imported name or None for a module), for ``project.Project`` to follow into the project.
+        self.origins: dict[str, tuple[str | None, int, str | None]] = {}
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
@@ -91,6 +94,7 @@ class ImportTable:
                 full = dotted_name(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.aliases[alias.asname.name.value] = full
+                    self.origins[alias.asname.name.value] = (full, 0, None)
                 else:
                     head = full.split(".")[0]
                     self.aliases[head] = head
@@ -102,13 +106,18 @@ class ImportTable:
                 name = alias.asname.name if alias.asname else alias.name
                 if isinstance(name, cst.Name):
                     self.project_imports.add(name.value)
+                    if isinstance(alias.name, cst.Name):
+                        module = dotted_name(node.module) if node.module is not None else None
+                        self.origins[name.value] = (module, len(node.relative), alias.name.value)
             return
         module = dotted_name(node.module) or ""
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
             self.aliases[local] = f"{module}.{name}"
-            if module.split(".")[0] not in FRAMEWORK_ROOTS and module.split(".")[0] not in ("tensorflow", "numpy"):
+            if "." not in name:  # followed only where the module is a file of this project (a framework's own code)
+                self.origins[local] = (module, 0, name)
+            if not _is_framework(module):
                 self.project_imports.add(local)
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
@@ -167,6 +176,10 @@ class ImportTable:
                 return None  # ``x.log()`` has no operand; ``obj.log(msg)`` is something else
             return CallMeaning(op, "tensor", "." + func.attr.value, receiver=func.value)
         return None
+
+
+def _is_framework(module: str) -> bool:
+    return module.split(".")[0] in FRAMEWORK_ROOTS or module.split(".")[0] in ("tensorflow", "numpy")
 
 
 def looks_like_tensor_receiver(node: cst.BaseExpression, imports: ImportTable) -> bool:

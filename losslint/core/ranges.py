@@ -5,7 +5,6 @@ return values of same-module helpers."""
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass
 from typing import Mapping
@@ -16,6 +15,7 @@ from losslint.core.index import FunctionInfo, ModuleIndex
 from losslint.core.interval import (INF, NONNEGATIVE, POSITIVE, SYMMETRIC_UNIT, UNIT, UNKNOWN,
                                     Interval)
 from losslint.core.names import ImportTable, dotted_name
+from losslint.core.project import Project
 from losslint.core.walk import children
 
 
@@ -32,7 +32,7 @@ OUTER = "outer"  # the name keeps the meaning it had outside the function (param
 UNKNOWN_VALUE = Binding(cst.Name("__unknown__"), {})  # bound to something we do not follow
 Env = Mapping[str, tuple]
 
-MAX_DEPTH = 14
+MAX_DEPTH = 20
 
 # Calls and methods that keep the values of their (first) tensor argument.
 VALUE_KEEPING_CALLS = frozenset({
@@ -48,6 +48,7 @@ VALUE_KEEPING_METHODS = frozenset({
     "reshape", "reshape_as", "squeeze", "unsqueeze", "flatten", "permute", "transpose", "expand",
     "expand_as", "repeat", "type", "type_as", "cpu", "cuda", "t", "requires_grad_",
 })
+VALUE_KEEPING_ATTRIBUTES = frozenset({"data", "T", "mT", "real"})
 # Sizes of a batch or tensor: taken as at least 1.
 COUNT_CALLS = frozenset({"len", "tf.size", "keras.ops.size", "torch.numel", "np.size"})
 COUNT_METHODS = frozenset({"numel", "nelement", "size", "dim"})
@@ -162,82 +163,6 @@ def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
     return {**env, NONZERO: env.get(NONZERO, ()) + facts} if facts else env
 
 
-def imported_constant(path: str, name: str) -> float | None:
-    """A number a sibling module defines (``from .config import LAMBDA_KL``): the import is followed
-    to the module's file in the same package (through a few re-exports), and the number read from
-    its module-level assignment. Read with the stdlib parser and kept per file version: following
-    imports by inference would load the package's whole import graph."""
-    return _module_constant(os.path.abspath(path), name, 4)
-
-
-# Per file: its content and what its module level binds (a number, or an import to follow).
-_MODULE_TABLES: dict[str, tuple[bytes, dict[str, tuple]]] = {}
-
-
-def _module_constant(path: str, name: str, hops: int) -> float | None:
-    entry = _module_table(path).get(name)
-    if entry is None:
-        return None
-    if entry[0] == "value":
-        return entry[1]
-    _, module, level, original = entry
-    source = _module_file(path, module, level) if hops > 0 else None
-    return _module_constant(source, original, hops - 1) if source else None
-
-
-def _module_table(path: str) -> dict[str, tuple]:
-    """Parsed again only when the file's content changed (an editor server or a test edits it)."""
-    import ast
-
-    try:
-        with open(path, "rb") as handle:
-            body = handle.read()
-    except OSError:
-        return {}
-    known = _MODULE_TABLES.get(path)
-    if known is not None and known[0] == body:
-        return known[1]
-    table: dict[str, tuple] = {}
-    try:
-        statements = ast.parse(body).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        statements = []
-    for statement in statements:
-        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            try:
-                value = ast.literal_eval(statement.value)
-                number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-                number = None
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    table[target.id] = ("value", number)
-        elif isinstance(statement, ast.ImportFrom):
-            for alias in statement.names:
-                table[alias.asname or alias.name] = ("import", statement.module, statement.level, alias.name)
-    _MODULE_TABLES[path] = (body, table)
-    return table
-
-
-def _module_file(path: str, module: str | None, level: int) -> str | None:
-    """The file of ``from <level dots><module> import ...`` seen from ``path``, within its package."""
-    folder = os.path.dirname(path)
-    if level:
-        for _ in range(level - 1):
-            folder = os.path.dirname(folder)
-    elif os.path.isfile(os.path.join(folder, "__init__.py")):  # absolute, in a package: from above its top
-        top = folder
-        while os.path.isfile(os.path.join(os.path.dirname(top), "__init__.py")):
-            top = os.path.dirname(top)
-        folder = os.path.dirname(top)
-    base = os.path.join(folder, *(module.split(".") if module else []))
-    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
 def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
     """The values ``x`` can have where ``x <op> c`` holds (``taken``) or fails: an interval,
     "nonzero" (``x != 0`` holds / ``x == 0`` fails), or None when nothing useful is known."""
@@ -272,10 +197,10 @@ RESULT_RANGES = {"unit": UNIT, "symmetric_unit": SYMMETRIC_UNIT, "positive": POS
 
 
 class RangeAnalysis:
-    def __init__(self, index: ModuleIndex, path: str | None = None) -> None:
+    def __init__(self, index: ModuleIndex, path: str | None = None, project: Project | None = None) -> None:
         self.index = index
-        self.path = path  # the file's path, for constants imported from sibling modules
-        self.read_other_files = False  # a sibling module's value was used: results depend on it too
+        self.path = path
+        self.project = project or Project(path, index.imports)  # constants and helpers of sibling modules
         self._callers: dict[str, list] | None = None
         self.imports: ImportTable = index.imports
         self._envs: dict[object, dict[cst.CSTNode, Env]] = {}
@@ -284,6 +209,10 @@ class RangeAnalysis:
         self._holding: dict[object, dict[int, cst.CSTNode]] = {}
         self._statement: cst.CSTNode | None = None  # the simple statement being applied
         self._range_cache: dict[tuple, tuple] = {}
+        # Per-function facts (what a helper returns, what its callers pass), and those being computed.
+        self._summaries: dict[tuple, Interval | None] = {}
+        self._summarizing: set[tuple] = set()
+        self._summary_cuts = 0
 
     # -- environments ---------------------------------------------------------------------------
     def env_before(self, function: FunctionInfo | None, statement: cst.CSTNode | None) -> Env:
@@ -642,7 +571,7 @@ class RangeAnalysis:
                 return left.power(right.lo)
             if left.lo >= 0 and left.hi <= 1 and right.hi <= 0:
                 return Interval(1.0, INF, True, False)  # p ** (-t), p in [0, 1], t >= 0: at least 1
-            return POSITIVE if left.is_positive else UNKNOWN
+            return POSITIVE if left.is_positive else NONNEGATIVE if left.is_nonnegative else UNKNOWN
         right = self.range(node.right, env, function, depth)
         if isinstance(op, cst.Add):
             return left + right
@@ -665,6 +594,8 @@ class RangeAnalysis:
 
     def _named(self, node: cst.Name | cst.Attribute, env: Env, function, depth: int) -> Interval:
         name = dotted_name(node)
+        if isinstance(node, cst.Attribute) and node.attr.value in VALUE_KEEPING_ATTRIBUTES and name not in env:
+            return self.range(node.value, env, function, depth)  # x.T, x.data: the values of x
         if name is None:
             if isinstance(node, cst.Attribute):
                 return self._attribute_of_value(node, env, function, depth)
@@ -707,7 +638,7 @@ class RangeAnalysis:
             if param is not None:
                 declared = self._parameter(param)
                 if declared == UNKNOWN:
-                    passed = self._passed_by_callers(scope, name, depth)
+                    passed = self._passed_by_callers(scope, name)
                     if passed is not None:
                         return passed
                 return declared
@@ -718,20 +649,21 @@ class RangeAnalysis:
             scope = scope.parent
         if name in self._constants and "." not in name:
             return self.range(self._constants[name], {}, None, depth + 1)
-        if name in self.imports.project_imports and self.path is not None:
-            self.read_other_files = True
-            value = imported_constant(self.path, name)
-            if value is not None:
-                return Interval.const(value)
+        value = self.project.constant(name)
+        if value is not None:
+            return Interval.const(value)
         return UNKNOWN
 
-    def _passed_by_callers(self, function: FunctionInfo, name: str, depth: int) -> Interval | None:
+    def _passed_by_callers(self, function: FunctionInfo, name: str) -> Interval | None:
         """What every caller in this module passes for the parameter ``name`` (a helper whose every
         caller passes a guarded value is guarded); None where a call site's argument cannot be
         told, or there is no call site. A method is called as ``self.m(...)`` in its class, or in a
-        base class of this module that it overrides."""
-        if depth > MAX_DEPTH - 4 or isinstance(function.node, cst.Lambda):
+        base class of this module that it overrides. A summary, as ``returned_range``."""
+        if isinstance(function.node, cst.Lambda):
             return None
+        return self._summary(("passed", function, name), lambda: self._passed(function, name))
+
+    def _passed(self, function: FunctionInfo, name: str) -> Interval | None:
         params = [p for p in function.parameters() if p.name.value not in ("self", "cls")]
         names = [p.name.value for p in params]
         if name not in names or any(p.star for p in params[:names.index(name) + 1]):
@@ -752,7 +684,7 @@ class RangeAnalysis:
                     return None
                 passed = self._parameter(param)
             else:
-                passed = self.range(arg, self.env_at(caller, call), caller, depth + 2)
+                passed = self.range(arg, self.env_at(caller, call), caller, 0)
             if passed == UNKNOWN:
                 return None
             result = passed if result is None else result.join(passed)
@@ -802,7 +734,7 @@ class RangeAnalysis:
                 key = (dtype or "").split(".")[-1]
                 eps, tiny = FINFO.get(key, FINFO["float32"])
                 return Interval.const(eps if attr == "eps" else tiny)
-        if attr in ("data", "T", "mT", "real"):
+        if attr in VALUE_KEEPING_ATTRIBUTES:
             return self.range(node.value, env, function, depth)
         if attr == "shape":
             return Interval(1.0, INF, True, False)
@@ -903,7 +835,7 @@ class RangeAnalysis:
             exponent = arg(1, "exponent", "y")
             if exponent is not None and exponent.is_constant:
                 return x.power(exponent.lo)
-            return POSITIVE if x.is_positive else UNKNOWN
+            return POSITIVE if x.is_positive else NONNEGATIVE if x.is_nonnegative else UNKNOWN
         return UNKNOWN
 
     def _other_call(self, node: cst.Call, operands, env: Env, function, depth: int) -> Interval:
@@ -934,7 +866,13 @@ class RangeAnalysis:
         if tail == "clone" and operands:
             return self.range(operands[0], env, function, depth)
         if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
-            return self._helper_result(dotted_name(node.func), function, depth)
+            result = self._helper_result(dotted_name(node.func), function)
+            if result != UNKNOWN or not isinstance(node.func, cst.Name):
+                return result
+        imported = self.project.function(node.func, env)
+        if imported is not None:
+            other, helper = imported
+            return other.ranges.returned_range(helper)
         return UNKNOWN
 
     def _filled(self, node: cst.Call, name: str, method: str | None, qualified: str | None, env: Env, function,
@@ -966,7 +904,7 @@ class RangeAnalysis:
             return NONNEGATIVE
         return None
 
-    def _helper_result(self, name: str, caller: FunctionInfo | None, depth: int) -> Interval:
+    def _helper_result(self, name: str, caller: FunctionInfo | None) -> Interval:
         """The range of what a same-module helper returns (a guard inside a helper counts)."""
         if name.startswith("self."):
             helper = caller.cls.methods.get(name[5:]) if caller and caller.cls else None
@@ -975,13 +913,40 @@ class RangeAnalysis:
                            and isinstance(f.node, cst.FunctionDef)), None)
         if helper is None:
             return UNKNOWN
+        return self.returned_range(helper)
+
+    def returned_range(self, helper: FunctionInfo, depth: int = 0) -> Interval:
+        """The join of the ranges of what ``helper`` returns: a summary of the helper, the same for
+        every caller (its parameters are what all callers pass), so it is computed once, with the
+        whole depth budget of its own."""
+        return self._summary(("returns", helper), lambda: self._returned_range(helper))
+
+    def _returned_range(self, helper: FunctionInfo) -> Interval:
         returns = self.returns_of(helper)
         if not returns:
             return UNKNOWN
         result = None
         for value, env in returns:
-            value_range = self.range(value, env, helper, depth + 2)
+            value_range = self.range(value, env, helper, 0)
             result = value_range if result is None else result.join(value_range)
+        return result
+
+    def _summary(self, key: tuple, compute):
+        """A per-function fact, kept once known; a summary asked for while it is being computed
+        (recursion) is unknown there, and what was computed from that is not kept."""
+        if key in self._summaries:
+            return self._summaries[key]
+        if key in self._summarizing:
+            self._summary_cuts += 1
+            return None if key[0] == "passed" else UNKNOWN
+        self._summarizing.add(key)
+        cuts = self._summary_cuts
+        try:
+            result = compute()
+        finally:
+            self._summarizing.discard(key)
+        if self._summary_cuts == cuts:
+            self._summaries[key] = result
         return result
 
     def returns_of(self, helper: FunctionInfo) -> list[tuple[cst.BaseExpression, Env]]:

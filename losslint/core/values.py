@@ -23,6 +23,7 @@ import libcst as cst
 from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex
 from losslint.core.names import dotted_name
+from losslint.core.project import Project
 from losslint.core.ranges import OUTER, Env, RangeAnalysis, _returns, argument_for
 from losslint.core.walk import iter_nodes
 
@@ -143,8 +144,9 @@ class _Frame:
 
 
 class ValueAnalysis:
-    def __init__(self, index: ModuleIndex, ranges: RangeAnalysis, scopes) -> None:
+    def __init__(self, index: ModuleIndex, ranges: RangeAnalysis, scopes, project: Project | None = None) -> None:
         self.index = index
+        self.project = project
         self.imports = index.imports
         self.ranges = ranges
         self.scopes = scopes
@@ -532,7 +534,8 @@ class ValueAnalysis:
                     and func.value.value not in env:
                 # ``lmu.logsumexp(x)`` of ``from ..utils import loss_utils as lmu``: a function of
                 # the project applied to its arguments, not a tensor method of the module.
-                return _applied_to(positional, keywords, v)
+                imported = self._imported_call(node, positional, keywords, env, function, frame, depth)
+                return imported or _applied_to(positional, keywords, v)
             receiver = v(func.value)
             return self._method_call(node, method, receiver, positional, keywords, env, function, frame, depth)
         if isinstance(func, cst.Call):  # nn.BCELoss()(p, y)
@@ -602,7 +605,8 @@ class ValueAnalysis:
         if root not in V.TENSOR_ROOTS:
             if qualified in self.index.classes:
                 return Value(Kind.UNKNOWN, Grad.NO)
-            return _applied_to(positional, keywords, v)  # another package's function
+            imported = self._imported_call(node, positional, keywords, env, function, frame, depth)
+            return imported or _applied_to(positional, keywords, v)  # another package's function
         constant = all(o.is_constant for o in operands)
         if tail in V.GRADIENT_CUTS or qualified in ("tf.stop_gradient", "keras.ops.stop_gradient", "K.stop_gradient",
                                                    "jax.lax.stop_gradient"):
@@ -692,6 +696,9 @@ class ValueAnalysis:
                 items.append(o.element if o.kind is Kind.CONTAINER and o.element else o)
             return Value(Kind.TENSOR, most(*(i.grad for i in items)) if items else Grad.NO,
                          frozenset({"constant"}) if items and all(i.is_constant for i in items) else frozenset())
+        imported = self._imported_call(node, positional, keywords, env, function, frame, depth)
+        if imported is not None:  # the framework's own code calling one of its helpers
+            return imported
         # Any other framework op on tensors: a tensor, differentiable in its operands.
         if qualified.startswith(("torch.nn.", "keras.layers.", "keras.Model", "keras.Sequential")):
             return Value(Kind.MODULE, Grad.NO, frozenset({"model"}))
@@ -813,7 +820,15 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, Grad.NO, frozenset({"noise"}))
         if method in ("split", "chunk", "unbind", "tensor_split"):
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), tensor)
-        if method in ("masked_fill", "masked_fill_", "index_fill", "scatter", "scatter_add", "where", "clamp", "clip",
+        if method in SCATTERS:
+            # x.scatter_add(dim, index, src): the result holds src's values where the index says.
+            sources = [v(p) for p in positional] + [v(x) for k, x in keywords.items() if k in ("src", "source", "value")]
+            sources = [o for o in sources if o.is_float_tensor or o.kind is Kind.UNKNOWN and o.grad is not Grad.NO]
+            constant = "constant" in tensor.provenance and all(o.is_constant for o in sources)
+            return Value(Kind.TENSOR if tensor.kind is not Kind.INDEX else Kind.INDEX,
+                         most(tensor.grad, *(o.grad for o in sources)),
+                         (tensor.provenance & {"prediction"}) | ({"constant"} if constant else set()))
+        if method in ("masked_fill", "masked_fill_", "index_fill", "where", "clamp", "clip",
                       "clamp_min", "clamp_max"):
             return Value(Kind.TENSOR if tensor.kind is not Kind.INDEX else Kind.INDEX, tensor.grad,
                          tensor.provenance & {"constant", "prediction"})
@@ -855,6 +870,9 @@ class ValueAnalysis:
             cls = self.index.classes.get(name)
             if cls is not None:
                 return self._instance(cls)
+            imported = self._imported_call(node, positional, keywords, env, function, frame, depth)
+            if imported is not None:
+                return imported
         if callee.kind is Kind.FUNCTION:
             return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.NO)
         if callee.kind is Kind.UNKNOWN and "attribute" in callee.provenance:
@@ -913,6 +931,33 @@ class ValueAnalysis:
                     return found
         return None
 
+    def _imported_call(self, node: cst.Call, positional, keywords, env, function, frame, depth: int) -> Value | None:
+        """What a function of another module of the project returns for these arguments, evaluated
+        in its own module; None when the call names no such function."""
+        found = self.project.function(node.func, env) if self.project is not None else None
+        if found is None:
+            return None
+        if depth > MAX_DEPTH - 6:
+            self._cut += 1
+            return UNKNOWN
+        other, helper = found
+        arguments = self._bound(helper, positional, keywords, env, function, frame, depth)
+        before = other.values._cut
+        result = other.values.result_for(helper, arguments, depth)
+        if other.values._cut != before:
+            self._cut += 1  # cut short over there: not a result to keep here either
+        return result
+
+    def _bound(self, helper: FunctionInfo, positional, keywords, env, function, frame, depth) -> dict[str, Value]:
+        params = [p for p in helper.parameters() if p.name.value not in ("self", "cls")]
+        arguments: dict[str, Value] = {}
+        for param, arg in zip(params, positional):
+            arguments[param.name.value] = self.value(arg, env, function, frame, depth)
+        for key, arg in keywords.items():
+            if helper.parameter(key) is not None:
+                arguments[key] = self.value(arg, env, function, frame, depth)
+        return arguments
+
     def call_result(self, helper: FunctionInfo, node: cst.Call, positional, keywords, env, function, frame,
                     depth: int) -> Value:
         """What ``helper(...)`` returns, with the caller's arguments bound to its parameters."""
@@ -921,13 +966,10 @@ class ValueAnalysis:
         if depth > MAX_DEPTH - 6:
             self._cut += 1  # cut short: what the caller computes from it holds at this depth only
             return UNKNOWN
-        params = [p for p in helper.parameters() if p.name.value not in ("self", "cls")]
-        arguments: dict[str, Value] = {}
-        for param, arg in zip(params, positional):
-            arguments[param.name.value] = self.value(arg, env, function, frame, depth)
-        for key, arg in keywords.items():
-            if helper.parameter(key) is not None:
-                arguments[key] = self.value(arg, env, function, frame, depth)
+        return self.result_for(helper, self._bound(helper, positional, keywords, env, function, frame, depth), depth)
+
+    def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int) -> Value:
+        """What ``helper`` returns with these argument values bound to its parameters."""
         signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())))
         if signature in self._returns:
             return self._returns[signature]
@@ -1249,6 +1291,11 @@ _TARGET_KEYWORDS = frozenset({"target", "targets", "labels", "label", "y_true", 
 _PREDICTION_KEYWORDS = frozenset({"input", "logits", "y_pred", "pred", "predictions", "prediction"})
 _NUMBER_KEYWORDS = frozenset({"dim", "axis", "keepdim", "keepdims", "num_classes", "k", "p", "dtype",
                               "reduction", "ignore_index", "size", "shape", "diagonal", "offset", "min", "max"})
+
+
+# Methods writing a source tensor's values into the receiver (in place with a trailing _).
+SCATTERS = frozenset({"scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "masked_scatter",
+                      "index_put"})
 
 
 def _applied_to(positional, keywords, v) -> Value:

@@ -1,0 +1,309 @@
+"""The other modules of a file's project: what a name imported from them stands for, and what their
+functions return.
+
+``from .utils import helper`` and ``from pkg.layers import common_layers`` are followed to the
+files of the same package (or of the file's folder, for a script), through re-exports, by a
+stdlib-``ast`` table of each module's top-level names. A function found there is analysed in its
+own module (its return values evaluated with the caller's argument values), so a helper that
+returns a softmax, a static shape or a numpy array is known as one where it is called. Only the
+definitions the function reaches are parsed with libcst. Every file read is recorded with a digest
+of its content: a cached result is valid while those files are unchanged.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+from collections import OrderedDict
+
+import libcst as cst
+
+from losslint.core.names import ImportTable, dotted_name
+
+# Past this size a module is not read for its helpers: generated code, tables.
+MAX_MODULE_BYTES = 512 * 1024
+# Re-exports followed from a name to its definition.
+MAX_HOPS = 4
+# Module analyses kept per process (keyed by file content and the function asked for).
+MAX_ANALYSES = 256
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# Per file: its content, its digest, its top-level names (("def",), ("class",), ("value", number or
+# None), ("import", module, level, name or None)) and its outline (what to keep of it for a function).
+_TABLES: dict[str, tuple[bytes, str, dict[str, tuple], _Outline]] = {}
+_ANALYSES: OrderedDict[tuple[str, str, str], ModuleAnalysis | None] = OrderedDict()
+
+
+class Project:
+    """The project as seen from one file (``path``), through its imports."""
+
+    def __init__(self, path: str | None, imports: ImportTable) -> None:
+        self.path = os.path.abspath(path) if path else None
+        self.imports = imports
+        self.read: dict[str, str] = {}  # files read for this file's results -> content digest
+        self.used: list[ModuleAnalysis] = []
+        self._resolved: dict[str, tuple | None] = {}
+
+    # -- what a name stands for ---------------------------------------------------------------------
+    def function(self, func: cst.BaseExpression, env) -> tuple[ModuleAnalysis, object] | None:
+        """The module analysis and FunctionInfo of the project function ``func`` names
+        (``helper``, ``common_layers.shape_list``), or None."""
+        dotted = dotted_name(func)
+        if dotted is None or self.path is None:
+            return None
+        head = dotted.split(".")[0]
+        if head not in self.imports.origins or head in env or head in self.imports.bound_names:
+            return None
+        if dotted not in self._resolved:
+            self._resolved[dotted] = self._target(dotted)
+        target = self._resolved[dotted]
+        if target is None or target[0] != "def":
+            return None
+        _, file, name = target
+        analysis = _analysis(file, name)
+        if analysis is None:
+            return None
+        self._note(file)
+        if analysis not in self.used:
+            self.used.append(analysis)
+        helper = analysis.function(name)
+        return (analysis, helper) if helper is not None else None
+
+    def constant(self, name: str) -> float | None:
+        """The number a project module binds to the imported ``name`` (``from .config import EPS``)."""
+        if self.path is None or name not in self.imports.origins:
+            return None
+        if name not in self._resolved:
+            self._resolved[name] = self._target(name)
+        target = self._resolved[name]
+        return target[1] if target is not None and target[0] == "value" else None
+
+    def _target(self, dotted: str) -> tuple | None:
+        head, *attributes = dotted.split(".")
+        module, level, name = self.imports.origins[head]
+        file = module_file(self.path, module, level)
+        if file is None:
+            return None
+        self._note(file)
+        return self._follow(file, ([name] if name else []) + attributes, MAX_HOPS)
+
+    def _follow(self, file: str, names: list[str], hops: int) -> tuple | None:
+        """What ``names`` (a name, then attributes of it) stand for, starting in module ``file``."""
+        while names:
+            first, names = names[0], names[1:]
+            entry = module_table(file).get(first)
+            if entry is None:
+                submodule = _submodule(file, first)  # ``pkg.sub``: a module of the package
+                if submodule is None:
+                    return None
+                file = submodule
+                self._note(file)
+                continue
+            if entry[0] == "import":
+                if hops == 0:
+                    return None
+                hops -= 1
+                _, module, level, original = entry
+                found = module_file(file, module, level)
+                if found is None:
+                    return None
+                if module is None:  # ``from . import sub``: the module, not a name of the package
+                    found, original = _submodule(found, original), None
+                    if found is None:
+                        return None
+                file = found
+                self._note(file)
+                names = ([original] if original else []) + names
+                continue
+            if names:  # an attribute of a function, a class or a number
+                return None
+            if entry[0] == "def":
+                return ("def", file, first)
+            if entry[0] == "value":
+                return ("value", entry[1])
+            return None
+        return None
+
+    def _note(self, file: str) -> None:
+        if file not in _TABLES:
+            module_table(file)
+        known = _TABLES.get(file)
+        if known is not None:  # a module too large to read shaped nothing
+            self.read[file] = known[1]
+
+    def dependencies(self) -> dict[str, str]:
+        """Every file (but this one) whose content shaped the results, with its digest."""
+        found: dict[str, str] = {}
+        pending, seen = [self], set()
+        while pending:
+            project = pending.pop()
+            if id(project) in seen:
+                continue
+            seen.add(id(project))
+            found.update(project.read)
+            pending.extend(analysis.project for analysis in project.used)
+        found.pop(self.path or "", None)
+        return found
+
+
+class ModuleAnalysis:
+    """Another module of the project, with only the definitions one function reaches kept."""
+
+    def __init__(self, path: str, source: str) -> None:
+        from losslint.core.index import ModuleIndex
+        from losslint.core.ranges import RangeAnalysis
+        from losslint.core.scopes import LossScopes
+        from losslint.core.values import ValueAnalysis
+        from losslint.core.walk import walk
+
+        module = cst.parse_module(source)
+        self.index = ModuleIndex()
+        walk(module, self.index)
+        self.project = Project(path, self.index.imports)
+        self.scopes = LossScopes(self.index, (), path)
+        self.ranges = RangeAnalysis(self.index, path, self.project)
+        self.ranges.set_module(module)
+        self.values = ValueAnalysis(self.index, self.ranges, self.scopes, self.project)
+
+    def function(self, name: str):
+        return next((f for f in self.index.functions if f.name == name and f.parent is None and f.cls is None
+                     and isinstance(f.node, cst.FunctionDef)), None)
+
+
+def _analysis(file: str, name: str) -> ModuleAnalysis | None:
+    known = _TABLES.get(file)
+    if known is None:
+        return None
+    body, digest, _, outline = known
+    key = (file, digest, name)
+    if key in _ANALYSES:
+        _ANALYSES.move_to_end(key)
+        return _ANALYSES[key]
+    try:
+        analysis = ModuleAnalysis(file, outline.reaching(body.decode("utf-8"), name))
+    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, cst.ParserSyntaxError):
+        analysis = None
+    _ANALYSES[key] = analysis
+    if len(_ANALYSES) > MAX_ANALYSES:
+        _ANALYSES.popitem(last=False)
+    return analysis
+
+
+class _Outline:
+    """A module's top-level statements by line span: its definitions with the names each reads,
+    and the statements a helper may need besides (imports, assignments)."""
+
+    def __init__(self, statements: list[ast.stmt]) -> None:
+        self.definitions: dict[str, tuple[int, int, frozenset[str]]] = {}
+        self.other: list[tuple[int, int]] = []  # statements no function needs: blanked
+        for node in statements:
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
+            span = (first, node.end_lineno or node.lineno)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+                self.definitions[node.name] = (*span, names)
+            elif not isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.If, ast.Try)):
+                self.other.append(span)  # calls that register or run things, loops, docstrings...
+
+    def reaching(self, text: str, name: str) -> str:
+        """``text`` with what the function ``name`` does not reach blanked: the other top-level
+        definitions, and statements that are neither imports nor assignments (a helper is analysed
+        without its whole module)."""
+        kept, pending = set(), [name]
+        while pending:
+            current = pending.pop()
+            if current in kept or current not in self.definitions:
+                continue
+            kept.add(current)
+            pending.extend(self.definitions[current][2])
+        lines = _LINE.findall(text)  # lines as the tree counts them (not at form feeds)
+        spans = [(a, b) for n, (a, b, _) in self.definitions.items() if n not in kept] + self.other
+        for first, last in spans:
+            for i in range(first, min(last, len(lines))):
+                lines[i] = "\n"
+        return "".join(lines)
+
+
+def module_table(path: str) -> dict[str, tuple]:
+    """A module's top-level names, read again only when the file's content changed."""
+    try:
+        if os.path.getsize(path) > MAX_MODULE_BYTES:
+            return {}
+        with open(path, "rb") as handle:
+            body = handle.read()
+    except OSError:
+        return {}
+    known = _TABLES.get(path)
+    if known is not None and known[0] == body:
+        return known[2]
+    if len(_TABLES) > 4 * MAX_ANALYSES:
+        _TABLES.clear()  # a long-lived process (the language server) keeps only recent modules
+    table: dict[str, tuple] = {}
+    try:
+        statements = ast.parse(body).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        statements = []
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            table[statement.name] = ("def",)
+        elif isinstance(statement, ast.ClassDef):
+            table[statement.name] = ("class",)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            try:
+                value = ast.literal_eval(statement.value)
+                number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                number = None
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    table[target.id] = ("value", number)
+        elif isinstance(statement, ast.ImportFrom):
+            for alias in statement.names:
+                if alias.name != "*":
+                    table[alias.asname or alias.name] = ("import", statement.module, statement.level, alias.name)
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname:
+                    table[alias.asname] = ("import", alias.name, 0, None)
+    _TABLES[path] = (body, hashlib.sha256(body).hexdigest(), table, _Outline(statements))
+    return table
+
+
+def module_file(path: str, module: str | None, level: int) -> str | None:
+    """The file of ``from <level dots><module> import ...`` seen from ``path``, within its package."""
+    folder = os.path.dirname(path)
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+    elif os.path.isfile(os.path.join(folder, "__init__.py")):  # absolute, in a package: from above its top
+        top = folder
+        while os.path.isfile(os.path.join(os.path.dirname(top), "__init__.py")):
+            top = os.path.dirname(top)
+        folder = os.path.dirname(top)
+    base = os.path.join(folder, *(module.split(".") if module else []))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _submodule(file: str, name: str) -> str | None:
+    if os.path.basename(file) != "__init__.py":
+        return None
+    base = os.path.join(os.path.dirname(file), name)
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def content_digest(path: str) -> str | None:
+    """The digest a dependency is recorded with, read afresh (None when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
