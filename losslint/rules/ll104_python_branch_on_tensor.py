@@ -43,6 +43,10 @@ class PythonBranchOnTensor(Rule):
                               f"outside the graph, which raises inside tf.function (AutoGraph does not rewrite "
                               f"it); use `torch.{func.value}imum` / `tf.math.{func.value}imum`")
 
+    @property
+    def _graph_framework(self) -> bool:
+        return bool(self.facts.imports.frameworks() & {"tf", "keras"})
+
     def _compared_tensor(self, node: cst.BaseExpression) -> bool:
         """A float tensor that builtin max/min would compare in Python: computed by framework ops, or
         by a helper applied to such tensors; not a count of a mask (``max(num_pos, 1)``)."""
@@ -54,7 +58,9 @@ class PythonBranchOnTensor(Rule):
         # depends on the prediction, or where it may and is computed here: not a bare name, and not
         # a setting read from the object (``self.args.weight``), which are often Python numbers.
         if value.is_float_tensor:
-            return not value.is_constant
+            # Eager torch compares a gradient-free scalar (a count made a float tensor) harmlessly;
+            # TensorFlow's graph mode raises on any tensor.
+            return not value.is_constant and (value.depends_on_prediction or self._graph_framework)
         if value.kind.value != "unknown" or value.grad.value == "no":
             return False
         if value.grad.value == "yes":
