@@ -637,3 +637,25 @@ def test_values_scattered_into_a_tensor_carry_their_gradient():
     assert facts.value(expr).carries_gradient
     facts, expr = facts_at(scatter.format("torch.ones(3)"))
     assert not facts.value(expr).carries_gradient
+
+
+def test_builtin_max_of_a_detached_prediction_is_reported_and_of_a_count_is_not():
+    from tests.conftest import lint
+
+    detached = """
+        import torch
+
+        def circle_loss(scores, gamma=80.0, margin=0.25):
+            weight = max(0, scores.detach() + margin)
+            return torch.logsumexp(gamma * weight * (scores - margin), dim=0)
+    """
+    assert [d.code for d in lint(detached, codes={"LL104"})] == ["LL104"]
+    count = """
+        import torch
+        import torch.nn.functional as F
+
+        def detection_loss(scores, labels, num_fg_per_image):
+            num_pos = torch.tensor(sum(num_fg_per_image), dtype=torch.float)
+            return F.binary_cross_entropy_with_logits(scores, labels, reduction="sum") / max(num_pos, 1.0)
+    """
+    assert lint(count, codes={"LL104"}) == []

@@ -58,9 +58,11 @@ class PythonBranchOnTensor(Rule):
         # depends on the prediction, or where it may and is computed here: not a bare name, and not
         # a setting read from the object (``self.args.weight``), which are often Python numbers.
         if value.is_float_tensor:
-            # Eager torch compares a gradient-free scalar (a count made a float tensor) harmlessly;
-            # TensorFlow's graph mode raises on any tensor.
-            return not value.is_constant and (value.depends_on_prediction or self._graph_framework)
+            # Eager torch compares a count made a float tensor harmlessly; a prediction, even
+            # detached, is many elements (Python's comparison raises) or a choice the gradient cannot
+            # see. TensorFlow's graph mode raises on any tensor.
+            from_prediction = value.depends_on_prediction or bool(value.provenance & {"detached", "prediction"})
+            return not value.is_constant and (from_prediction or self._graph_framework)
         if value.kind.value != "unknown" or value.grad.value == "no":
             return False
         if value.grad.value == "yes":
