@@ -164,6 +164,10 @@ class Interval:
             return NONNEGATIVE
         return UNKNOWN
 
+    def any_power(self) -> Interval:
+        """``x ** y`` for an exponent of unknown range: the sign of a base that has one is kept."""
+        return POSITIVE if self.is_positive else NONNEGATIVE if self.is_nonnegative else UNKNOWN
+
     def clamp(self, floor: Interval | None, ceiling: Interval | None) -> Interval:
         """``clamp(self, min=floor, max=ceiling)``: the floor raises the low end, the ceiling lowers the high."""
         result = self

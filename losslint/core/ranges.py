@@ -199,7 +199,6 @@ RESULT_RANGES = {"unit": UNIT, "symmetric_unit": SYMMETRIC_UNIT, "positive": POS
 class RangeAnalysis:
     def __init__(self, index: ModuleIndex, path: str | None = None, project: Project | None = None) -> None:
         self.index = index
-        self.path = path
         self.project = project or Project(path, index.imports)  # constants and helpers of sibling modules
         self._callers: dict[str, list] | None = None
         self.imports: ImportTable = index.imports
@@ -571,7 +570,7 @@ class RangeAnalysis:
                 return left.power(right.lo)
             if left.lo >= 0 and left.hi <= 1 and right.hi <= 0:
                 return Interval(1.0, INF, True, False)  # p ** (-t), p in [0, 1], t >= 0: at least 1
-            return POSITIVE if left.is_positive else NONNEGATIVE if left.is_nonnegative else UNKNOWN
+            return left.any_power()
         right = self.range(node.right, env, function, depth)
         if isinstance(op, cst.Add):
             return left + right
@@ -835,7 +834,7 @@ class RangeAnalysis:
             exponent = arg(1, "exponent", "y")
             if exponent is not None and exponent.is_constant:
                 return x.power(exponent.lo)
-            return POSITIVE if x.is_positive else NONNEGATIVE if x.is_nonnegative else UNKNOWN
+            return x.any_power()
         return UNKNOWN
 
     def _other_call(self, node: cst.Call, operands, env: Env, function, depth: int) -> Interval:
