@@ -354,6 +354,14 @@ def _run_all(jobs: list[Job], workers: int | None) -> Iterator[tuple[int, tuple[
     yield from _Pool(min(workers, len(jobs))).run(jobs)
 
 
+def _by_folder(jobs: list[Job]) -> deque:
+    """The jobs, numbered, grouped by folder in the order folders first appear."""
+    groups: dict[str, deque] = {}
+    for position, job in enumerate(jobs):
+        groups.setdefault(os.path.dirname(job.path), deque()).append((position, job))
+    return deque(groups.values())
+
+
 # -- the worker processes ------------------------------------------------------------------------------
 @dataclass
 class _Worker:
@@ -361,27 +369,32 @@ class _Worker:
     conn: object
     job: tuple[int, Job] | None = None
     started: float = 0.0
+    folder: deque = field(default_factory=deque)  # the rest of the folder this worker is going through
 
 
 @dataclass
 class _Pool:
     """Worker processes fed one file at a time, so that the file a worker was on when it died or
-    overran its budget is known: that file is reported and a new worker takes over."""
+    overran its budget is known: that file is reported and a new worker takes over. A worker goes
+    through one folder at a time: the sibling modules a file's helpers live in are then read and
+    analysed by one process, not by every one."""
 
     size: int
     workers: list[_Worker] = field(default_factory=list)
 
     def run(self, jobs: list[Job]) -> Iterator[tuple[int, tuple[FileResult, bytes | None]]]:
         context = get_context()
-        queue = deque(enumerate(jobs))
+        folders = _by_folder(jobs)
         limit = bounds.TIME_BUDGET_SECONDS + _GRACE_SECONDS
         try:
             self.workers = [self._start(context) for _ in range(self.size)]
-            while queue or any(w.job for w in self.workers):
+            while any(w.job for w in self.workers) or folders or any(w.folder for w in self.workers):
                 for worker in self.workers:
-                    if worker.job is None and queue:
-                        worker.job, worker.started = queue.popleft(), time.monotonic()
-                        worker.conn.send(worker.job)
+                    if worker.job is None:
+                        job = self._next(worker, folders)
+                        if job is not None:
+                            worker.job, worker.started = job, time.monotonic()
+                            worker.conn.send(worker.job)
                 busy = [w for w in self.workers if w.job is not None]
                 ready = connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
                 for worker in busy:
@@ -392,12 +405,24 @@ class _Pool:
                     worker.job = None
                     if isinstance(answer, str):  # the worker died or was stopped: replace it
                         self._stop(worker)
-                        self.workers[self.workers.index(worker)] = self._start(context)
+                        replacement = self._start(context)
+                        replacement.folder = worker.folder
+                        self.workers[self.workers.index(worker)] = replacement
                         answer = (read_error(job.display, answer, cacheable=False), None)
                     yield position, answer
         finally:
             for worker in self.workers:
                 self._stop(worker, gently=worker.job is None)
+
+    def _next(self, worker: _Worker, folders: deque) -> tuple[int, Job] | None:
+        """The worker's next file: the next of its folder, else the first of the next folder, else
+        the last of the folder with most files left (so that no worker idles while files wait)."""
+        if not worker.folder and folders:
+            worker.folder = folders.popleft()
+        if worker.folder:
+            return worker.folder.popleft()
+        busiest = max(self.workers, key=lambda w: len(w.folder))
+        return busiest.folder.pop() if busiest.folder else None
 
     def _outcome(self, worker: _Worker, ready: list, limit: float):
         """The worker's answer, a reason it will not give one, or None while it is working."""
