@@ -659,3 +659,20 @@ def test_builtin_max_of_a_detached_prediction_is_reported_and_of_a_count_is_not(
             return F.binary_cross_entropy_with_logits(scores, labels, reduction="sum") / max(num_pos, 1.0)
     """
     assert lint(count, codes={"LL104"}) == []
+
+
+@pytest.mark.parametrize("first, second, first_role", [
+    ("est_targets", "targets", "prediction"),  # an estimate of the targets (asteroid's convention)
+    ("teacher_logits", "student_logits", "target"),  # a teacher's logits carry no gradient
+    ("pred", "gt_boxes", "prediction"),
+])
+def test_a_name_of_both_vocabularies_is_read_by_its_leading_word(first, second, first_role):
+    facts, expr = facts_at(f"""
+        import torch
+
+        def spectral_loss({first}, {second}):
+            return probe(torch.norm({first} - {second}, p=1))
+        """)
+    value = facts.value(expr.args[0].value.left)
+    assert ("prediction" in value.provenance) == (first_role == "prediction")
+    assert ("target" in value.provenance) == (first_role == "target")

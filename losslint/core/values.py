@@ -1081,13 +1081,12 @@ class ValueAnalysis:
             return callers
         if V.SCALAR_NAME.match(name) and "tensor" not in usage:
             return "setting"
-        if V.TARGET_NAME.match(name):
-            return "target"
-        if V.PREDICTION_NAME.match(name):
-            return "prediction"
+        named = V.named_role(name)
+        if named is not None:
+            return named
         # The first tensor argument of a loss function or a forward is its prediction; a second,
         # its target (torch's (input, target) order).
-        if len(params) >= 2 and name == params[0] and V.TARGET_NAME.match(params[1]):
+        if len(params) >= 2 and name == params[0] and V.named_role(params[1]) == "target":
             return "prediction"
         return None
 

@@ -230,6 +230,20 @@ TARGET_NAME = re.compile(r"^(y_?true|true|targets?|labels?|y|gt|ground_?truth|ma
                          r"\w*_labels?|\w*_mask|\w*_gt|weights?|sample_weights?|\w*_weights?|lengths?|\w*_lens?|"
                          r"\w*_lengths?|ids|\w*_ids|indices|\w*_index|\w*_idx|teacher\w*|ref|refs|reference\w*)$",
                          re.IGNORECASE)
+
+
+def named_role(name: str) -> str | None:
+    """"prediction" or "target" by the parameter's name alone; a name of both vocabularies
+    (``est_target``: an estimate of the target; ``teacher_logits``) by its leading word."""
+    prediction, target = bool(PREDICTION_NAME.match(name)), bool(TARGET_NAME.match(name))
+    if prediction and target:
+        head = name.split("_")[0]
+        prediction, target = bool(PREDICTION_NAME.match(head)), bool(TARGET_NAME.match(head))
+        if prediction == target:
+            return None
+    return "prediction" if prediction else "target" if target else None
+
+
 # Parameters that by name hold numbers or settings.
 # Lengths of sequences in a batch: integer data handed along with the inputs (``forward(xs, ilens)``).
 LENGTH_NAME = re.compile(r"^(\w*_)?(i|o|x|y|src|tgt|text|feat|speech|seq|input|output|target|label)?_?(lens|lengths?)$",
