@@ -676,3 +676,18 @@ def test_a_name_of_both_vocabularies_is_read_by_its_leading_word(first, second, 
     value = facts.value(expr.args[0].value.left)
     assert ("prediction" in value.provenance) == (first_role == "prediction")
     assert ("target" in value.provenance) == (first_role == "target")
+
+
+def test_a_function_returning_a_loss_api_on_one_path_is_loss_code():
+    # torchvision's maskrcnn_loss: an empty batch returns ``logits.sum() * 0`` first.
+    assert loss_functions("""
+        import torch.nn.functional as F
+        def mask_terms(mask_logits, mask_targets):
+            if mask_targets.numel() == 0:
+                return mask_logits.sum() * 0
+            return F.binary_cross_entropy_with_logits(mask_logits, mask_targets)
+        def summary(mask_logits):
+            if mask_logits.numel() == 0:
+                return mask_logits.sum() * 0
+            return mask_logits.mean()
+    """) == {"mask_terms"}

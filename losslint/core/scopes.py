@@ -203,8 +203,10 @@ class LossScopes:
         if isinstance(info.node, cst.Lambda):
             return False
         returned = self.values.returns(info)
-        if "loss" in returned.provenance or "loss" in self._returned_loss(info).provenance:
-            return True  # returns the value of a loss API, a loss object, or another loss function
+        if "loss" in returned.provenance or any("loss" in v.provenance for v in self._returned_losses(info)):
+            # returns the value of a loss API, a loss object, or another loss function (on some
+            # path: ``return logits.sum() * 0`` for an empty batch does not make it less a loss)
+            return True
         if info.name.startswith("__"):
             return False
         returned = _loss_content(returned)
@@ -223,19 +225,17 @@ class LossScopes:
             and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
                                               or "from-tensor" in returned.provenance)
 
-    def _returned_loss(self, info: FunctionInfo):
-        """The value a function returns as its loss (``return loss, metrics``; ``{"loss": ...}``)."""
-        from losslint.core.values import NONE
-
-        result = NONE
+    def _returned_losses(self, info: FunctionInfo) -> list:
+        """The values a function's return statements give as its loss (``return loss, metrics``;
+        ``{"loss": ...}``), one per return."""
+        found = []
         ranges = self.values.ranges
         for statement in iter_nodes(info.node.body, skip_functions=True):
             if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
                     and statement.body[0].value is not None:
                 env = ranges.env_before(info, statement)
-                for loss in returned_losses(statement.body[0].value):
-                    result = result.join(self.values.value(loss, env, info))
-        return result
+                found += [self.values.value(loss, env, info) for loss in returned_losses(statement.body[0].value)]
+        return found
 
     def callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
         if isinstance(value, cst.Lambda):
