@@ -447,6 +447,10 @@ def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
         keyed = [a.value for a in value.args if a.keyword is not None and "loss" in a.keyword.value]
         return keyed or [a.value for a in value.args]
+    if isinstance(value, cst.Call):  # an output record: ``ModelOutput(loss=loss, logits=logits)``
+        keyed = [a.value for a in value.args if a.keyword is not None and a.keyword.value == "loss"]
+        if keyed:
+            return keyed
     return [value]
 
 
