@@ -691,3 +691,20 @@ def test_a_function_returning_a_loss_api_on_one_path_is_loss_code():
                 return mask_logits.sum() * 0
             return mask_logits.mean()
     """) == {"mask_terms"}
+
+
+@pytest.mark.parametrize("expression, kind", [
+    ("torch.min(pred - 1, pred.new_zeros(pred.size()))", "tensor"),  # the elementwise minimum
+    ("pred.max(pred.new_zeros(pred.size()))", "tensor"),
+    ("torch.max(pred, other=target)", "tensor"),
+    ("torch.min(pred, 1)", "container"),  # (values, indices) along dim 1
+    ("pred.max(dim=-1)", "container"),
+])
+def test_max_and_min_of_two_tensors_is_one_tensor(expression, kind):
+    facts, expr = facts_at(f"""
+        import torch
+
+        def hinge_loss(pred, target):
+            return probe({expression})
+        """)
+    assert facts.value(expr).kind.value == kind

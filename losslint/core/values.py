@@ -620,8 +620,10 @@ class ValueAnalysis:
             return Value(Kind.INDEX, Grad.NO)
         if tail in ("where",) and len(positional) == 1:
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.INDEX))
-        if tail in ("topk", "sort", "max", "min", "median", "mode", "kthvalue") and root == "torch" and \
-                (len(positional) >= 2 or "dim" in keywords or tail in ("topk", "sort")):
+        # torch.max(x, dim) gives (values, indices); torch.max(x, other) of two tensors, one tensor.
+        elementwise = tail in ("max", "min") and ("other" in keywords or (len(positional) >= 2 and operands[1].is_tensor))
+        if tail in ("topk", "sort", "max", "min", "median", "mode", "kthvalue") and root == "torch" and not elementwise \
+                and (len(positional) >= 2 or "dim" in keywords or tail in ("topk", "sort")):
             inner = operands[0] if operands else UNKNOWN
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, inner.grad))
         requires_grad = keywords.get("requires_grad")
@@ -812,7 +814,9 @@ class ValueAnalysis:
             return Value(Kind.INDEX, Grad.NO)
         if method in V.STEP:
             return Value(tensor.kind, Grad.NO, tensor.provenance & {"constant"})
-        if method in ("topk", "sort") or (method in ("max", "min", "median", "mode") and (positional or "dim" in keywords)):
+        elementwise = method in ("max", "min") and ("other" in keywords or (positional and v(positional[0]).is_tensor))
+        if method in ("topk", "sort") or (method in ("max", "min", "median", "mode") and not elementwise
+                                          and (positional or "dim" in keywords)):
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), Value(Kind.TENSOR, tensor.grad, tensor.provenance & {"constant"}))
         if method in ("new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "zero_", "fill_"):
             return Value(Kind.TENSOR, Grad.NO, frozenset({"constant"}))
