@@ -37,10 +37,16 @@ def test_rules_run_outside_loss_code_invalidate(tmp_path):
     assert "LL211" in run("layers.py", cwd=tmp_path)[1]
 
 
+def _loss_beside(tmp_path, module: str, text: str, imported: str, returned: str) -> None:
+    """A sibling module ``module`` holding ``text``, and loss.py returning ``returned`` with
+    ``imported`` imported from it."""
+    (tmp_path / f"{module}.py").write_text(text)
+    (tmp_path / "loss.py").write_text(f"import torch\nfrom {module} import {imported}\n\n\ndef log_loss(p):\n"
+                                      f"    return {returned}\n")
+
+
 def test_results_that_read_a_sibling_module_are_cached_until_it_changes(tmp_path, monkeypatch):
-    (tmp_path / "settings.py").write_text("FLOOR = 1e-6\n")
-    (tmp_path / "loss.py").write_text("import torch\nfrom settings import FLOOR\n\n\ndef log_loss(p):\n"
-                                      "    return torch.log(p + FLOOR).mean()\n")
+    _loss_beside(tmp_path, "settings", "FLOOR = 1e-6\n", "FLOOR", "torch.log(p + FLOOR).mean()")
     analysed = _analysed(monkeypatch)
     assert run("loss.py", cwd=tmp_path)[0] == 0
     assert run("loss.py", cwd=tmp_path)[0] == 0
@@ -50,9 +56,8 @@ def test_results_that_read_a_sibling_module_are_cached_until_it_changes(tmp_path
 
 
 def test_a_helper_module_that_changes_invalidates_its_callers(tmp_path, monkeypatch):
-    (tmp_path / "guards.py").write_text("def floor(x):\n    return x.clamp(min=1e-6)\n")
-    (tmp_path / "loss.py").write_text("import torch\nfrom guards import floor\n\n\ndef log_loss(p):\n"
-                                      "    return torch.log(floor(p)).mean()\n")
+    _loss_beside(tmp_path, "guards", "def floor(x):\n    return x.clamp(min=1e-6)\n", "floor",
+                 "torch.log(floor(p)).mean()")
     analysed = _analysed(monkeypatch)
     assert run("loss.py", cwd=tmp_path)[0] == 0
     (tmp_path / "guards.py").write_text("def floor(x):\n    return x\n")
