@@ -22,6 +22,8 @@ FILE_NOQA = re.compile(rf"#\s*(?:losslint|flake8)\s*:\s*noqa(?::\s*(?P<codes>{_C
 CODE = re.compile(_CODE, re.IGNORECASE)
 # Codes of this tool: a noqa code of another tool (E501, F401) is never ours to judge.
 OWN_CODE = re.compile(r"^LL\d*$")
+# A line where a noqa is followed by a code of this tool: only such lines can hold an unused one.
+_OWN_CODE_AFTER_NOQA = re.compile(r"noqa[^\r\n]*?LL", re.IGNORECASE)
 
 ALL = None  # every code is suppressed
 
@@ -166,8 +168,8 @@ class Suppressions:
     def unused(self, is_judged) -> list[tuple[Directive, list[str]]]:
         """Directives with codes of this tool that suppressed nothing; ``is_judged(code)`` says
         whether a code's rules all ran on this file (so its silence means something)."""
-        if not self.has_noqa:
-            return []
+        if not self.has_noqa or not _OWN_CODE_AFTER_NOQA.search(self.source):
+            return []  # no directive names a code of this tool: nothing to tokenize for
         out = []
         for row in sorted(self.directives):
             directive = self.directives[row]

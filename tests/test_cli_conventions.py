@@ -167,6 +167,16 @@ def test_unused_noqa_is_judged_only_for_rules_that_ran(project):
     assert run("bad.py", "--ignore", "LL901", "--select", "ALL", cwd=project)[0] == 0
 
 
+def test_noqa_comments_of_other_tools_alone_are_not_tokenized_for_unused_codes():
+    from losslint.suppression import Suppressions
+
+    others = Suppressions("import os  # noqa: F401\nx = 1  # noqa\n")
+    assert others.unused(lambda code: True) == []
+    assert others._directives is None  # nothing of this tool to judge: the tokens were never read
+    own = Suppressions("import os  # noqa: F401\nx = 1  # NOQA: e501, ll201\n")
+    assert [(d.row, codes) for d, codes in own.unused(lambda code: True)] == [(2, ["LL201"])]
+
+
 def test_noqa_is_read_from_comments_only(project):
     (project / "bad.py").write_text(BAD.replace("torch.log(1 + pred).mean()", 'torch.log(1 + pred).mean() + len("# noqa")')
                                     .replace("import torch\n", 'import torch\n"""# losslint: noqa"""\n'))
