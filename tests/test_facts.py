@@ -708,3 +708,94 @@ def test_max_and_min_of_two_tensors_is_one_tensor(expression, kind):
             return probe({expression})
         """)
     assert facts.value(expr).kind.value == kind
+
+
+def _scopes_of(path, source: str):
+    source = textwrap.dedent(source)
+    path.write_text(source)
+    return FileFacts(cst.parse_module(source), source, (), None, str(path)).scopes
+
+
+def test_loss_code_by_content_reached_through_bindings_helpers_and_other_modules(tmp_path):
+    # None of these is named like a loss: each returns what a loss API gives, by another route.
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "terms.py").write_text(textwrap.dedent("""
+        import torch.nn.functional as F
+
+        def _inner(logits, labels):
+            return F.cross_entropy(logits, labels)
+
+        def compute(logits, labels):
+            return _inner(logits, labels) * 0.5
+    """))
+    scopes = _scopes_of(package / "heads.py", """
+        import torch.nn as nn
+        from torch.nn.functional import cross_entropy as ce
+        from .terms import compute
+        from . import terms
+
+        CRITERION = nn.MSELoss()
+
+        def by_alias(logits, labels):
+            return ce(logits, labels)
+
+        def by_module_object(pred, target):
+            return CRITERION(pred, target)
+
+        def by_helper(pred, target):
+            return by_module_object(pred, target) + 1.0
+
+        def by_sibling(logits, labels):
+            return compute(logits, labels)
+
+        def by_sibling_module(logits, labels):
+            return terms.compute(logits, labels)
+
+        class Head(nn.Module):
+            fn = nn.SmoothL1Loss()
+
+            def __init__(self):
+                super().__init__()
+                self.measure = nn.BCEWithLogitsLoss()
+
+            def by_attribute(self, logits, labels):
+                return self.measure(logits, labels)
+
+            def by_class_attribute(self, pred, target):
+                return self.fn(pred, target)
+
+        def area(boxes):
+            return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    """)
+    assert {f.qualname for f in scopes.functions} == {
+        "by_alias", "by_module_object", "by_helper", "by_sibling", "by_sibling_module",
+        "Head.by_attribute", "Head.by_class_attribute"}
+    assert "area" not in {f.qualname for f in scopes.loss_bearing()}
+
+
+def test_what_cannot_carry_a_loss_is_not_evaluated_for_one(tmp_path):
+    # A variable named ``cost``, an imported class named for an objective, a helper of another
+    # module that computes sizes: none is a call that gives a loss, so the returns are never asked.
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "geometry.py").write_text("def area(boxes):\n    saturation_cost = 1.0\n    return boxes.prod(-1)\n")
+    scopes = _scopes_of(package / "planner.py", """
+        import torch
+        from otherpkg.objectives import IdentityObjective
+        from .geometry import area
+
+        def route(boxes):
+            cost = torch.relu(boxes).sum()
+            return cost
+
+        def make():
+            return IdentityObjective()
+
+        def sizes(boxes):
+            return area(boxes)
+    """)
+    assert scopes.loss_bearing() == set()
+    assert scopes.functions == set()

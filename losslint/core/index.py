@@ -34,6 +34,9 @@ class FunctionInfo:
     calls: set[str] = field(default_factory=set)
     # Assignment statements in order, for slicing the statements that compute a value.
     assignments: list[Assignment] = field(default_factory=list)
+    # The names read or bound in it (nested functions included), and the attribute names (``x.attr``).
+    names: set[str] = field(default_factory=set)
+    attributes: set[str] = field(default_factory=set)
 
     @property
     def qualname(self) -> str:
@@ -87,6 +90,8 @@ class ModuleIndex:
         self.wrapped_losses: list[tuple[cst.BaseExpression, ClassInfo]] = []
         self.module_assignments: list[Assignment] = []
         self._functions: list[FunctionInfo] = []
+        self._attribute_names: set[int] = set()  # ids of the ``attr`` nodes of attributes in functions
+        self._unread_depth = 0  # inside decorators and annotations
         self._frames: list[ClassInfo | FunctionInfo] = []
         self._order = 0
         self._tape_names: list[str] = []
@@ -142,6 +147,33 @@ class ModuleIndex:
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._leave_function()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._unread_depth:
+            return
+        if id(node) in self._attribute_names:
+            for function in self._functions:
+                function.attributes.add(node.value)
+        elif not (self._functions and node is getattr(self._functions[-1].node, "name", None)):
+            for function in self._functions:  # (a def's own name is not read by it)
+                function.names.add(node.value)
+
+    # Decorators and annotations are not what a function computes: their names are not its reads.
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        self._unread_depth += 1
+
+    def leave_Decorator(self, original_node: cst.Decorator) -> None:
+        self._unread_depth -= 1
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        self._unread_depth += 1
+
+    def leave_Annotation(self, original_node: cst.Annotation) -> None:
+        self._unread_depth -= 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._functions:
+            self._attribute_names.add(id(node.attr))
 
     # -- imports and bindings ----------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:

@@ -13,13 +13,16 @@ of its content: a cached result is valid while those files are unchanged.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 import re
+import time
 from collections import OrderedDict
 
 import libcst as cst
 
+from losslint.core import vocabulary as V
 from losslint.core.names import ImportTable, dotted_name
 
 # Past this size a module is not read for its helpers: generated code, tables.
@@ -34,6 +37,10 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # None), ("import", module, level, name or None)) and its outline (what to keep of it for a function).
 _TABLES: dict[str, tuple[bytes, str, dict[str, tuple], _Outline]] = {}
 _ANALYSES: OrderedDict[tuple[str, str, str], ModuleAnalysis | None] = OrderedDict()
+_STAMPS: dict[str, tuple[int, int]] = {}  # per file: (modification time, size) when its table was read
+# Per (file, digest, top-level name): can its value carry a loss (_definition_gives).
+_GIVES: dict[tuple[str, str, str], bool] = {}
+_CYCLE = ("cycle",)
 
 
 class Project:
@@ -126,6 +133,20 @@ class Project:
             return None
         return None
 
+    def gives_loss(self, callee: str) -> bool:
+        """Can the call of ``callee`` (``helper``, ``module.helper``), a function of another module of
+        the project, give a loss, as far as it is analysed here: does it read a loss word, or call
+        another function of the project that can? Classes, values and other packages' names are
+        not analysed from here: they cannot."""
+        head, *attributes = callee.split(".")
+        if self.path is None or head not in self.imports.origins:
+            return False
+        module, level, original = self.imports.origins[head]
+        file = module_file(self.path, module, level)
+        if file is None:
+            return False
+        return _gives(file, ([original] if original else []) + attributes, set())
+
     def _note(self, file: str) -> None:
         if file not in _TABLES:
             module_table(file)
@@ -146,6 +167,112 @@ class Project:
             pending.extend(analysis.project for analysis in project.used)
         found.pop(self.path or "", None)
         return found
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def names_loss_api(name: str) -> bool:
+    """Can ``name``, imported or read in a top-level function, be what gives a loss
+    (``F.cross_entropy``, ``nn.MSELoss``, ``tf.losses``, ``optax.softmax_cross_entropy``, a
+    package's ``focal_loss``)? A weak word (``saturation_cost``, ``multi_objective``) names a loss
+    API of no framework: only ``self.penalty(x)`` of a module is taken for one, and top-level
+    functions have no ``self``."""
+    words = V.loss_words(name)
+    return bool(words - V.WEAK_LOSS_TOKENS) or "entropy" in words
+
+
+def _gives(file: str, names: list[str], active: set) -> bool:
+    """``names`` (a name, then attributes of it) in module ``file``: can calling it give a loss?"""
+    hops = MAX_HOPS
+    while names:
+        first, names = names[0], names[1:]
+        entry = module_table(file).get(first)
+        if entry is None:
+            submodule = _submodule(file, first)
+            if submodule is None:
+                return False
+            file = submodule
+            continue
+        if entry[0] == "import":
+            if hops == 0:
+                return True  # not followed further: it may
+            hops -= 1
+            _, module, level, original = entry
+            found = module_file(file, module, level)
+            if found is None:  # another package's name: a loss only by what it is called
+                return any(names_loss_api(part) for part in (module or "").split(".") + [original or ""])
+            if module is None:
+                found, original = _submodule(found, original), None
+                if found is None:
+                    return False
+            elif original and os.path.basename(found) == "__init__.py" and (found == file or original not in module_table(found)):
+                submodule = _submodule(found, original)  # ``from pkg import sub``, also in pkg itself
+                if submodule is not None:
+                    found, original = submodule, None
+            file, names = found, ([original] if original else []) + names
+            continue
+        if entry[0] not in ("def", "value") or names:
+            return False  # a class, an attribute of something: never analysed from here
+        return _definition_gives(file, first, active)
+    return True  # a module called, or one it cannot tell: it may
+
+
+def _definition_gives(file: str, name: str, active: set) -> bool:
+    """Can the top-level function (or value) ``name`` of module ``file`` carry a loss: does it read
+    a loss word, or a definition, value or import of the project that can?"""
+    known = _TABLES.get(file) or (module_table(file) and _TABLES.get(file))
+    if known is None:
+        return False
+    key = (file, known[1], name)
+    if key in _GIVES:
+        return _GIVES[key]
+    if key in active:
+        active.add(_CYCLE)  # what depends on this is not known yet: not remembered as False
+        return False
+    if len(active) > 256:
+        return True  # past the budget: it may
+    active.add(key)
+    table, outline = known[2], known[3]
+    if name in outline.definitions:  # a function: what it calls (a loss comes from a call)
+        calls, values = outline.calls.get(name, frozenset()), outline.definitions[name][2]
+    else:  # a value: whatever it reads
+        calls = values = outline.assigned.get(name, frozenset())
+    found = any(names_loss_api(part) for callee in calls for part in callee.split("."))
+    for callee in calls:
+        if found:
+            break
+        head = callee.split(".")[0]
+        entry = table.get(head)
+        if entry is None or head == name:
+            continue
+        if entry[0] in ("def", "value"):
+            found = _definition_gives(file, head, active)
+        elif entry[0] == "class":
+            found = head in outline.definitions and any(
+                names_loss_api(n) for n in outline.definitions[head][2] | outline.attributes.get(head, frozenset()))
+        elif entry[0] == "import":  # a function of it, or ``module.f``
+            found = _gives(file, callee.split("."), active)
+    for read in values:  # a value of the module (a loss object) read and called under another name
+        if found:
+            break
+        entry = table.get(read)
+        if entry is not None and entry[0] == "value" and read != name:
+            found = _definition_gives(file, read, active)
+    active.discard(key)
+    if found or _CYCLE not in active:
+        if len(_GIVES) > 64 * MAX_ANALYSES:
+            _GIVES.clear()
+        _GIVES[key] = found
+    return found
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 class ModuleAnalysis:
@@ -198,12 +325,25 @@ class _Outline:
     def __init__(self, statements: list[ast.stmt]) -> None:
         self.definitions: dict[str, tuple[int, int, frozenset[str]]] = {}
         self.other: list[tuple[int, int]] = []  # statements no function needs: blanked
+        self.attributes: dict[str, frozenset[str]] = {}  # definition -> the attribute names it reads
+        self.assigned: dict[str, frozenset[str]] = {}  # top-level assignment -> the names its value reads
+        self.calls: dict[str, frozenset[str]] = {}  # definition -> the dotted names it calls
         for node in statements:
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
             span = (first, node.end_lineno or node.lineno)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names = frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+                nodes = list(ast.walk(node))
+                names = frozenset(n.id for n in nodes if isinstance(n, ast.Name))
                 self.definitions[node.name] = (*span, names)
+                self.attributes[node.name] = frozenset(n.attr for n in nodes if isinstance(n, ast.Attribute))
+                self.calls[node.name] = frozenset(filter(None, (_dotted(n.func) for n in nodes if isinstance(n, ast.Call))))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                nodes = list(ast.walk(node.value))
+                read = frozenset(n.id if isinstance(n, ast.Name) else n.attr for n in nodes
+                                 if isinstance(n, (ast.Name, ast.Attribute)))
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name):
+                        self.assigned[target.id] = read
             elif not isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.If, ast.Try)):
                 self.other.append(span)  # calls that register or run things, loops, docstrings...
 
@@ -229,17 +369,25 @@ class _Outline:
 def module_table(path: str) -> dict[str, tuple]:
     """A module's top-level names, read again only when the file's content changed."""
     try:
-        if os.path.getsize(path) > MAX_MODULE_BYTES:
+        stat = os.stat(path)
+        if stat.st_size > MAX_MODULE_BYTES:
             return {}
+        known = _TABLES.get(path)
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        # An unchanged stamp of a file not written just now (timestamps are coarser than writes:
+        # "racy" changes within them are read again) is the same content.
+        if known is not None and _STAMPS.get(path) == stamp and time.time_ns() - stamp[0] > 2_000_000_000:
+            return known[2]
         with open(path, "rb") as handle:
             body = handle.read()
     except OSError:
         return {}
-    known = _TABLES.get(path)
+    _STAMPS[path] = stamp
     if known is not None and known[0] == body:
         return known[2]
     if len(_TABLES) > 4 * MAX_ANALYSES:
         _TABLES.clear()  # a long-lived process (the language server) keeps only recent modules
+        _STAMPS.clear()
     table: dict[str, tuple] = {}
     try:
         statements = ast.parse(body).body

@@ -8,6 +8,7 @@ metrics, schedulers, samplers, target preparation and code under ``no_grad`` are
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 
 import libcst as cst
@@ -15,6 +16,7 @@ import libcst as cst
 from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, used_names
 from losslint.core.names import dotted_name
+from losslint.core.project import names_loss_api
 from losslint.core.walk import iter_nodes
 
 TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
@@ -24,6 +26,23 @@ KERAS_LAYER_BASES = {"keras.layers.Layer", "keras.Model", "keras.models.Model", 
 # Methods a framework calls with the loss it differentiates, or whose result it differentiates.
 TRAINING_STEP_METHODS = frozenset({"training_step", "compute_loss"})
 FRAMEWORK_LOSS_METHODS = frozenset({"forward", "call", "__call__"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _loss_named(name: str) -> bool:
+    return V.loss_named(name)
+
+
+def _value_reads(value: cst.BaseExpression) -> tuple[set[str], set[str], set[str]]:
+    """What an assigned value reads: names, attribute names, and the names it calls."""
+    heads, parts = _split(used_names(value))
+    called = {dotted_name(node.func) for node in (value, *iter_nodes(value)) if isinstance(node, cst.Call)}
+    return heads, parts, called - {None}
+
+
+def _split(dotted: set[str]) -> tuple[set[str], set[str]]:
+    """Dotted names read (``self.crit``, ``nn.MSELoss``) as (their heads, their attribute names)."""
+    return {d.split(".")[0] for d in dotted}, {part for d in dotted for part in d.split(".")[1:]}
 
 
 def path_named_loss(path: str | None) -> bool:
@@ -49,6 +68,7 @@ class LossScopes:
         self.statements: set[cst.SimpleStatementLine] = set()
         self.excluded: set[FunctionInfo] = set()
         self._slices: dict[FunctionInfo, object] = {}
+        self._loss_bearing: set[FunctionInfo] | None = None
         # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
         self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
                              and info.name in ("call", "__call__") and self.is_keras_loss(info.cls)}
@@ -202,6 +222,12 @@ class LossScopes:
                 return True
         if isinstance(info.node, cst.Lambda):
             return False
+        names = [info.name] + ([info.cls.name] if info.cls is not None and info.parent is None else [])
+        if self.path_named_loss:
+            names.append(self.file_stem)
+        words = set().union(*(V.loss_words(n) for n in names))
+        if not words and info not in self.loss_bearing():
+            return False  # nothing it reads can give a loss: what it returns need not be computed
         returned = self.values.returns(info)
         if "loss" in returned.provenance or any("loss" in v.provenance for v in self._returned_losses(info)):
             # returns the value of a loss API, a loss object, or another loss function (on some
@@ -213,10 +239,6 @@ class LossScopes:
         # A loss-like name (the function's, its class's, its file's) is evidence only for code that
         # computes on tensors (whether or not a bug has cut the gradient on the way), not for
         # constants, strings or settings; a weak word (cost, entropy) only with a gradient.
-        names = [info.name] + ([info.cls.name] if info.cls is not None and info.parent is None else [])
-        if self.path_named_loss:
-            names.append(self.file_stem)
-        words = set().union(*(V.loss_words(n) for n in names))
         if not words:
             return False
         if not words - V.WEAK_LOSS_TOKENS:
@@ -224,6 +246,79 @@ class LossScopes:
         return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
             and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
                                               or "from-tensor" in returned.provenance)
+
+    def loss_bearing(self) -> set[FunctionInfo]:
+        """The functions whose value can carry a loss, by what they call and read: a call named
+        with a loss word (``F.cross_entropy``, ``self.criterion(...)``, ``tf.losses.mse``); a name
+        imported from a loss or from a helper of the project that can give one; a name or
+        attribute this module binds to something that can (a loss object assigned to ``self.fn``,
+        a helper that returns one, a class deriving from a loss). Every loss a value carries comes
+        from a call: a local variable named ``cost`` is no evidence, nor an imported class. A superset, cheap to find:
+        the others cannot return a loss."""
+        if self._loss_bearing is not None:
+            return self._loss_bearing
+        index = self.index
+        names: set[str] = set()  # names bound to what can carry a loss
+        attributes: set[str] = set()  # attribute names (``self.fn``, ``module.helper``) that can
+        for local, qualified in index.imports.aliases.items():
+            if any(names_loss_api(part) for part in qualified.split(".")):
+                names.add(local)  # ``from torch.nn.functional import cross_entropy as ce``
+        # (names, attribute names) bound, and what their values read: names, attribute names, and
+        # the parts of the names they call. A function's own variables are its reads already.
+        bindings: list[tuple[set[str], set[str], set[str], set[str], set[str]]] = []
+        for cls in index.classes.values():
+            heads, parts = _split(set().union(*(used_names(b) for b in cls.bases)))
+            bindings.append(({cls.name}, set(), heads, parts, set()))
+            for attribute, value in cls.init_attributes.items():  # register_buffer too
+                bindings.append((set(), {attribute}, *_value_reads(value)))
+        module_level = [(a, True) for a in index.module_assignments]
+        for assignment, at_module_level in module_level + [(a, False) for f in index.functions for a in f.assignments]:
+            bound_attributes = {t.rsplit(".", 1)[1] for t in assignment.targets if "." in t}
+            bound = {t for t in assignment.targets if "." not in t} if at_module_level else set()
+            bound_attributes |= bound  # (a class attribute, read as ``self.crit``)
+            small = assignment.statement.body[0]
+            value = getattr(small, "value", None)
+            if (bound or bound_attributes) and isinstance(value, cst.BaseExpression):
+                bindings.append((bound, bound_attributes, *_value_reads(value)))
+        project, given = self.values.project, {}
+
+        def calls_loss(callees: set[str]) -> bool:  # a loss API, loss object or helper called by name
+            for callee in callees:
+                if callee not in given:  # (a project helper analysed in its module: what it reads)
+                    parts = callee.split(".")
+                    # a weak word (objective, cost) only on a module's own attribute: self.cost_fn(x)
+                    given[callee] = any(names_loss_api(part) for part in parts) or project.gives_loss(callee) or (
+                        parts[0] == "self" and any(_loss_named(part) for part in parts[1:]))
+                if given[callee]:
+                    return True
+            return False
+
+        def reads(read: set[str], read_attributes: set[str], called: set[str]) -> bool:
+            return (not names.isdisjoint(read) or not attributes.isdisjoint(read_attributes)
+                    or any(names_loss_api(n) for n in read | read_attributes) or calls_loss(called))
+
+        calling = {info for info in index.functions if calls_loss(info.calls)}
+        found: set[FunctionInfo] = set()
+        changed = True
+        while changed:
+            changed = False
+            for bound, bound_attributes, read, read_attributes, called in bindings:
+                if not (bound <= names and bound_attributes <= attributes) and reads(read, read_attributes, called):
+                    names.update(bound)
+                    attributes.update(bound_attributes)
+                    changed = True
+            for info in index.functions:
+                if info not in found and (not names.isdisjoint(info.names) or not attributes.isdisjoint(info.attributes)
+                                          or info in calling
+                                          or info.cls is not None and info.cls.name in names):
+                    found.add(info)
+                    # a method is called as an attribute (``self.helper``), a function by its name
+                    (attributes if info.cls is not None and info.parent is None else names).add(info.name)
+                    if isinstance(info.node, cst.Lambda):
+                        attributes.add(info.name)  # (``self.f = lambda ...``)
+                    changed = True
+        self._loss_bearing = found
+        return found
 
     def _returned_losses(self, info: FunctionInfo) -> list:
         """The values a function's return statements give as its loss (``return loss, metrics``;
