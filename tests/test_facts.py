@@ -799,26 +799,3 @@ def test_what_cannot_carry_a_loss_is_not_evaluated_for_one(tmp_path):
     """)
     assert scopes.loss_bearing() == set()
     assert scopes.functions == set()
-
-
-def test_a_hard_score_named_like_a_loss_is_no_loss_code_until_it_is_trained_on():
-    # tensorlayer's dice_hard_coe: thresholded, no gradient by construction: a metric. Handed to
-    # training (minimize, compile, backward), the sink makes it loss code, and LL103 says why.
-    code = """
-        import tensorflow as tf
-
-        def dice_hard(output, target, threshold=0.5):
-            output = tf.cast(output > threshold, dtype=tf.float32)
-            inse = tf.reduce_sum(output * target)
-            return (2.0 * inse + 1e-5) / (tf.reduce_sum(output) + tf.reduce_sum(target) + 1e-5)
-
-        def dice_soft(output, target):
-            inse = tf.reduce_sum(output * target)
-            return 1.0 - (2.0 * inse + 1e-5) / (tf.reduce_sum(output) + tf.reduce_sum(target) + 1e-5)
-    """
-    assert loss_functions(code) == {"dice_soft"}
-    trained = code + """
-        def fit(optimizer, output, target):
-            return optimizer.minimize(lambda: dice_hard(output, target))
-    """
-    assert "dice_hard" in loss_functions(trained)

@@ -241,13 +241,8 @@ class LossScopes:
         # constants, strings or settings; a weak word (cost, entropy) only with a gradient.
         if not words:
             return False
-        if returned.grad.value == "no" and "stepped" in returned.provenance \
-                and not {"from-tensor", "detached"} & returned.provenance:
-            # A hard score (a thresholded dice, an argmax compared with the labels): no gradient
-            # by construction, so nothing trains on it here; handed to training, a sink finds it.
-            return False
         if not words - V.WEAK_LOSS_TOKENS:
-            return returned.grad.value == "yes" or bool({"from-tensor", "detached"} & returned.provenance)
+            return returned.grad.value == "yes" or bool({"from-tensor", "stepped", "detached"} & returned.provenance)
         return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
             and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
                                               or "from-tensor" in returned.provenance)
