@@ -13,7 +13,6 @@ of its content: a cached result is valid while those files are unchanged.
 from __future__ import annotations
 
 import ast
-import functools
 import hashlib
 import os
 import re
@@ -169,17 +168,6 @@ class Project:
         return found
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def names_loss_api(name: str) -> bool:
-    """Can ``name``, imported or read in a top-level function, be what gives a loss
-    (``F.cross_entropy``, ``nn.MSELoss``, ``tf.losses``, ``optax.softmax_cross_entropy``, a
-    package's ``focal_loss``)? A weak word (``saturation_cost``, ``multi_objective``) names a loss
-    API of no framework: only ``self.penalty(x)`` of a module is taken for one, and top-level
-    functions have no ``self``."""
-    words = V.loss_words(name)
-    return bool(words - V.WEAK_LOSS_TOKENS) or "entropy" in words
-
-
 def _gives(file: str, names: list[str], active: set) -> bool:
     """``names`` (a name, then attributes of it) in module ``file``: can calling it give a loss?"""
     hops = MAX_HOPS
@@ -199,7 +187,7 @@ def _gives(file: str, names: list[str], active: set) -> bool:
             _, module, level, original = entry
             found = module_file(file, module, level)
             if found is None:  # another package's name: a loss only by what it is called
-                return any(names_loss_api(part) for part in (module or "").split(".") + [original or ""])
+                return any(V.names_loss_api(part) for part in (module or "").split(".") + [original or ""])
             if module is None:
                 found, original = _submodule(found, original), None
                 if found is None:
@@ -219,8 +207,10 @@ def _gives(file: str, names: list[str], active: set) -> bool:
 def _definition_gives(file: str, name: str, active: set) -> bool:
     """Can the top-level function (or value) ``name`` of module ``file`` carry a loss: does it read
     a loss word, or a definition, value or import of the project that can?"""
-    known = _TABLES.get(file) or (module_table(file) and _TABLES.get(file))
-    if known is None:
+    if file not in _TABLES:
+        module_table(file)
+    known = _TABLES.get(file)
+    if known is None:  # unreadable, or too large to be read for its helpers
         return False
     key = (file, known[1], name)
     if key in _GIVES:
@@ -236,7 +226,7 @@ def _definition_gives(file: str, name: str, active: set) -> bool:
         calls, values = outline.calls.get(name, frozenset()), outline.definitions[name][2]
     else:  # a value: whatever it reads
         calls = values = outline.assigned.get(name, frozenset())
-    found = any(names_loss_api(part) for callee in calls for part in callee.split("."))
+    found = any(V.names_loss_api(part) for callee in calls for part in callee.split("."))
     for callee in calls:
         if found:
             break
@@ -248,7 +238,7 @@ def _definition_gives(file: str, name: str, active: set) -> bool:
             found = _definition_gives(file, head, active)
         elif entry[0] == "class":
             found = head in outline.definitions and any(
-                names_loss_api(n) for n in outline.definitions[head][2] | outline.attributes.get(head, frozenset()))
+                V.names_loss_api(n) for n in outline.definitions[head][2] | outline.attributes.get(head, frozenset()))
         elif entry[0] == "import":  # a function of it, or ``module.f``
             found = _gives(file, callee.split("."), active)
     for read in values:  # a value of the module (a loss object) read and called under another name

@@ -8,7 +8,6 @@ metrics, schedulers, samplers, target preparation and code under ``no_grad`` are
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 
 import libcst as cst
@@ -16,7 +15,6 @@ import libcst as cst
 from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, used_names
 from losslint.core.names import dotted_name
-from losslint.core.project import names_loss_api
 from losslint.core.walk import iter_nodes
 
 TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
@@ -26,11 +24,6 @@ KERAS_LAYER_BASES = {"keras.layers.Layer", "keras.Model", "keras.models.Model", 
 # Methods a framework calls with the loss it differentiates, or whose result it differentiates.
 TRAINING_STEP_METHODS = frozenset({"training_step", "compute_loss"})
 FRAMEWORK_LOSS_METHODS = frozenset({"forward", "call", "__call__"})
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _loss_named(name: str) -> bool:
-    return V.loss_named(name)
 
 
 def _value_reads(value: cst.BaseExpression) -> tuple[set[str], set[str], set[str]]:
@@ -253,15 +246,15 @@ class LossScopes:
         imported from a loss or from a helper of the project that can give one; a name or
         attribute this module binds to something that can (a loss object assigned to ``self.fn``,
         a helper that returns one, a class deriving from a loss). Every loss a value carries comes
-        from a call: a local variable named ``cost`` is no evidence, nor an imported class. A superset, cheap to find:
-        the others cannot return a loss."""
+        from a call: a local variable named ``cost`` is no evidence, nor an imported class. A
+        superset, cheap to find: the others cannot return a loss."""
         if self._loss_bearing is not None:
             return self._loss_bearing
         index = self.index
         names: set[str] = set()  # names bound to what can carry a loss
         attributes: set[str] = set()  # attribute names (``self.fn``, ``module.helper``) that can
         for local, qualified in index.imports.aliases.items():
-            if any(names_loss_api(part) for part in qualified.split(".")):
+            if any(V.names_loss_api(part) for part in qualified.split(".")):
                 names.add(local)  # ``from torch.nn.functional import cross_entropy as ce``
         # (names, attribute names) bound, and what their values read: names, attribute names, and
         # the parts of the names they call. A function's own variables are its reads already.
@@ -287,15 +280,15 @@ class LossScopes:
                 if callee not in given:  # (a project helper analysed in its module: what it reads)
                     parts = callee.split(".")
                     # a weak word (objective, cost) only on a module's own attribute: self.cost_fn(x)
-                    given[callee] = any(names_loss_api(part) for part in parts) or project.gives_loss(callee) or (
-                        parts[0] == "self" and any(_loss_named(part) for part in parts[1:]))
+                    given[callee] = any(V.names_loss_api(part) for part in parts) or project.gives_loss(callee) or (
+                        parts[0] == "self" and any(V.loss_named(part) for part in parts[1:]))
                 if given[callee]:
                     return True
             return False
 
         def reads(read: set[str], read_attributes: set[str], called: set[str]) -> bool:
             return (not names.isdisjoint(read) or not attributes.isdisjoint(read_attributes)
-                    or any(names_loss_api(n) for n in read | read_attributes) or calls_loss(called))
+                    or any(V.names_loss_api(n) for n in read | read_attributes) or calls_loss(called))
 
         calling = {info for info in index.functions if calls_loss(info.calls)}
         found: set[FunctionInfo] = set()

@@ -6,6 +6,7 @@ unless a table says it holds whole spellings. A new framework spelling is a new 
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Framework calls that make a new tensor from shapes, numbers or noise: no gradient flows in.
@@ -182,8 +183,19 @@ def strongly_loss_named(name: str) -> bool:
     return bool(loss_words(name) - WEAK_LOSS_TOKENS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def loss_named(name: str) -> bool:
     return bool(loss_words(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def names_loss_api(name: str) -> bool:
+    """Can ``name``, imported or called by a function, be what gives a loss (``F.cross_entropy``,
+    ``nn.MSELoss``, ``tf.losses``, ``optax.softmax_cross_entropy``, a package's ``focal_loss``)?
+    A weak word (``saturation_cost``, ``multi_objective``) names a loss API of no framework: only
+    ``self.penalty(x)`` of a module is taken for one."""
+    words = loss_words(name)
+    return bool(words - WEAK_LOSS_TOKENS) or "entropy" in words
 
 
 class _LossWords:
