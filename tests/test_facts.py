@@ -799,3 +799,104 @@ def test_what_cannot_carry_a_loss_is_not_evaluated_for_one(tmp_path):
     """)
     assert scopes.loss_bearing() == set()
     assert scopes.functions == set()
+
+
+def test_a_loop_variable_is_an_element_of_what_the_loop_goes_through():
+    from losslint.core.values import Grad, Kind
+
+    def value(code: str):
+        facts, expr = facts_at(code)
+        return facts.value(expr)
+
+    # Rows of a tensor are tensors, with its gradient; items of a list of settings are settings.
+    rows = value("""
+        import torch
+
+        def loss(logits, target):
+            probs = torch.softmax(logits, -1)
+            for row in probs:
+                probe(row)
+    """)
+    assert rows.kind is Kind.TENSOR and rows.grad is Grad.YES
+    settings = value("""
+        def loss(x):
+            for eps in [1e-3, 1e-4]:
+                probe(eps)
+    """)
+    assert settings.kind is Kind.NUMBER and settings.is_constant
+    # Through zip and enumerate, each name by the sequence it comes from; a position is an int.
+    pairs = """
+        import torch
+
+        def loss(logits, weights):
+            probs = torch.sigmoid(logits)
+            for i, (p, w) in enumerate(zip(probs, [1.0, 2.0])):
+                probe({})
+    """
+    assert value(pairs.format("p")).grad is Grad.YES
+    assert value(pairs.format("w")).is_constant
+    assert value(pairs.format("i")).kind is Kind.NUMBER
+    # A mapping's keys, and items of what we do not know, stay unknown, unless the body uses them as tensors.
+    assert value("""
+        def loss(x):
+            for key in {"a": 1.0}:
+                probe(key)
+    """).kind is Kind.UNKNOWN
+    used = """
+        def loss(targets, matched):
+            for targets_per_image, matched_per_image in zip(targets, matched):
+                {}
+                probe(matched_per_image)
+    """
+    assert value(used.format("pass")).kind is Kind.UNKNOWN
+    assert value(used.format("idx = matched_per_image.clip(min=0)")).kind is Kind.TENSOR
+
+
+def test_builtin_max_of_a_loop_variable_used_as_a_tensor_is_found():
+    from tests.conftest import lint
+
+    # torchvision's FCOS loss, with the clip of the matched indices written as builtin max.
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        def compute_loss(pred_boxes, targets, matched_idxs):
+            boxes = []
+            for targets_per_image, matched_idxs_per_image in zip(targets, matched_idxs):
+                labels = targets_per_image["labels"][matched_idxs_per_image.clip(min=0)]
+                boxes.append(targets_per_image["boxes"][max(0, matched_idxs_per_image)])
+            return F.l1_loss(pred_boxes, torch.stack(boxes))
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL104"})] == [("LL104", 8)]
+
+
+def test_items_of_a_comprehension_are_what_its_element_computes():
+    from losslint.core.values import Grad, Kind
+
+    facts, expr = facts_at("""
+        import tensorflow as tf
+
+        def call(self, labels, predictions):
+            cls_loss, box_loss = [tf.zeros(1) for _ in range(2)]
+            probe(box_loss)
+    """)
+    assert facts.value(expr).kind is Kind.TENSOR
+    facts, expr = facts_at("""
+        import torch
+
+        def loss(logits):
+            probs = [torch.sigmoid(row) for row in torch.softmax(logits, -1)]
+            probe(probs[0])
+    """)
+    assert facts.value(expr).kind is Kind.TENSOR and facts.value(expr).grad is Grad.YES
+    # A comprehension's variable is its own, not the function's name of the same spelling.
+    facts, expr = facts_at("""
+        import torch
+
+        def loss(logits, sizes):
+            x = torch.softmax(logits, -1)
+            counts = [x for x in sizes]
+            probe(counts[0])
+    """)
+    assert facts.value(expr).kind is not Kind.TENSOR
+

@@ -300,6 +300,8 @@ class RangeAnalysis:
                 if isinstance(statement, cst.For):
                     for name in _target_names(statement.target):
                         loop_env[name] = (UNKNOWN_VALUE,)
+                    for name, element in _loop_elements(statement.target, statement.iter):
+                        loop_env[name] = (Binding(element, env, statement),)
                 after_body = self._walk(statement.body.body, loop_env, envs, function)
                 env = _join(env, after_body)
                 if statement.orelse is not None:
@@ -377,7 +379,7 @@ class RangeAnalysis:
                 if values is not None and len(values) == len(target.elements) and isinstance(element.value, cst.Name):
                     new[element.value.value] = (Binding(values[i].value, env, self._statement),)
                 elif values is None and not starred and isinstance(element.value, cst.Name) \
-                        and isinstance(value, (cst.Call, cst.Name, cst.Attribute)):
+                        and isinstance(value, (cst.Call, cst.Name, cst.Attribute, cst.ListComp)):
                     # a, b = f(x): a holds f(x)[0] (what the element analysis can read of a returned tuple)
                     item = cst.Subscript(value, [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
                     new[element.value.value] = (Binding(item, env, self._statement),)
@@ -1069,6 +1071,50 @@ def _join(a: Env, b: Env) -> Env:
         right = b.get(name, (OUTER,))
         out[name] = left if left is right else tuple(dict.fromkeys(left + right))
     return out
+
+
+EACH = "__each__"  # the index of "an element of": ``xs[__each__]`` is what ``for x in xs`` binds
+
+
+def element_of(iterable: cst.BaseExpression) -> cst.Subscript:
+    return cst.Subscript(iterable, [cst.SubscriptElement(cst.Index(cst.Name(EACH)))])
+
+
+def is_element_of(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Subscript) and len(node.slice) == 1 \
+        and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Name) \
+        and node.slice[0].slice.value.value == EACH
+
+
+def _loop_elements(target: cst.BaseExpression, iterable: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]]:
+    """What a for loop binds each name of its target to, as an expression over the iterable: an
+    element of it (a row of a tensor, an item of a list), through ``zip`` and ``enumerate``; a
+    position (of ``range`` or ``enumerate``) is a count, an int >= 0."""
+    name = target.value if isinstance(target, cst.Name) else None
+    call = dotted_name(iterable.func) if isinstance(iterable, cst.Call) else None
+    positional = [a.value for a in iterable.args if a.keyword is None and not a.star] \
+        if isinstance(iterable, cst.Call) else []
+    if call in ("reversed", "sorted") and len(positional) == 1:
+        return _loop_elements(target, positional[0])  # the same elements, in another order
+    if call == "range":
+        return [(name, cst.Call(cst.Name("len"), [cst.Arg(cst.Name(EACH))]))] if name else []
+    if name is not None:
+        return [] if call in ("zip", "enumerate") else [(name, element_of(iterable))]
+    if not isinstance(target, (cst.Tuple, cst.List)) or any(isinstance(e, cst.StarredElement) for e in target.elements):
+        return []
+    items = [e.value for e in target.elements]
+    if call == "zip" and len(positional) == len(items) and not any(a.keyword for a in iterable.args):
+        sources = list(zip(items, positional))
+    elif call == "enumerate" and len(positional) == 1 and len(items) == 2:
+        sources = [(items[1], positional[0])]
+        if isinstance(items[0], cst.Name):
+            sources.append((items[0], cst.Call(cst.Name("range"), [])))
+    else:
+        return []
+    found = []
+    for item, source in sources:  # for i, (x, y) in enumerate(zip(xs, ys)): each name by its source
+        found.extend(_loop_elements(item, source))
+    return found
 
 
 def _target_names(target: cst.BaseExpression) -> list[str]:

@@ -24,7 +24,8 @@ from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex
 from losslint.core.names import dotted_name
 from losslint.core.project import Project
-from losslint.core.ranges import OUTER, Env, RangeAnalysis, _returns, argument_for
+from losslint.core.ranges import (OUTER, UNKNOWN_VALUE, Binding, Env, RangeAnalysis, _loop_elements, _returns,
+                                  _target_names, argument_for, is_element_of)
 from losslint.core.walk import iter_nodes
 
 
@@ -126,6 +127,7 @@ class Value:
 
 UNKNOWN = Value(Kind.UNKNOWN, Grad.MAYBE)
 OPAQUE = Value(Kind.UNKNOWN, Grad.NO)  # something we do not follow, and that is not a tensor we know of
+OPAQUE_BINDING = (UNKNOWN_VALUE,)
 NUMBER = Value(Kind.NUMBER, Grad.NO, frozenset({"constant"}))
 NUMBER_FROM_DATA = Value(Kind.NUMBER, Grad.NO)  # len(x), x.size(0), x.item(): a number the data decides
 STRING = Value(Kind.STRING)
@@ -155,6 +157,7 @@ class ValueAnalysis:
         self._cache: dict[tuple, tuple[Value, object, object]] = {}
         self._parameters: dict[tuple, Value] = {}
         self._usage: dict[FunctionInfo, dict[str, set[str]]] = {}
+        self._loop_usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._returns: dict[tuple, Value] = {}
         self._in_progress: set[tuple] = set()
         self._cut = 0  # values cut short (depth bound, cycle) so far
@@ -280,10 +283,22 @@ class ValueAnalysis:
                 if isinstance(e, cst.DictElement):
                     element = v(e.value) if element is None else element.join(v(e.value))
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), element, members)
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-            return Value(Kind.CONTAINER, Grad.NO, frozenset(), OPAQUE)
-        if isinstance(node, cst.DictComp):
-            return Value(Kind.CONTAINER, Grad.NO, frozenset(), OPAQUE)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            # [tf.zeros(1) for _ in range(4)], [loss(p) for p in preds]: items are what the element
+            # computes, with each comprehension variable an element of what it goes through
+            inner = dict(env)
+            comprehension = node.for_in
+            while comprehension is not None:
+                for name in _target_names(comprehension.target):
+                    inner[name] = OPAQUE_BINDING
+                for name, element in _loop_elements(comprehension.target, comprehension.iter):
+                    inner[name] = (Binding(element, dict(inner), comprehension),)
+                comprehension = comprehension.inner_for_in
+            item = self.value(node.value if isinstance(node, cst.DictComp) else node.elt, inner, function, frame,
+                              depth + 1)
+            # Items of a kind we do not know stay opaque: sizes, ids and records are mapped so as often
+            # as tensors are.
+            return Value(Kind.CONTAINER, Grad.NO, frozenset(), OPAQUE if item.kind is Kind.UNKNOWN else item)
         if isinstance(node, cst.Lambda):
             return Value(Kind.FUNCTION)
         if isinstance(node, cst.Call):
@@ -313,6 +328,9 @@ class ValueAnalysis:
                     value = self._loop_or_unknown(name, function)
                 else:
                     value = self.value(binding.value, binding.env, function, frame, depth)
+                    if value.kind is Kind.UNKNOWN and isinstance(binding.statement, cst.For) and function is not None \
+                            and "tensor" in self.loop_usage(function).get(name, ()):
+                        value = Value(Kind.TENSOR, value.grad, value.provenance)  # for box in boxes: box.clamp(...)
                 result = value if result is None else result.join(value)
             return result or UNKNOWN
         return self._outer(name, function, frame, depth)
@@ -430,10 +448,14 @@ class ValueAnalysis:
             return UNKNOWN
         if base.kind is Kind.NUMBER:
             return base
+        if attr == "grad":  # p.grad of a parameter we do not see: a gradient, which carries none
+            return Value(Kind.UNKNOWN, Grad.NO)
         return Value(Kind.UNKNOWN, most(Grad.MAYBE if base.kind is Kind.UNKNOWN else Grad.NO, base.grad))
 
     def _subscript(self, node: cst.Subscript, env, function, frame, depth: int) -> Value:
         base = self.value(node.value, env, function, frame, depth)
+        if is_element_of(node):  # what a for loop over the value binds
+            return self._element(base)
         if base.is_tensor:
             # Indexing keeps the kind; a boolean or integer index selects elements.
             return base.tagged(drop=("loss",))
@@ -462,6 +484,22 @@ class ValueAnalysis:
                     return Value(Kind.UNKNOWN, Grad.NO, frozenset({"target"}))
                 return Value(Kind.UNKNOWN, base.grad)
             return Value(Kind.UNKNOWN, base.grad, base.provenance & {"prediction"})
+        return UNKNOWN
+
+    @staticmethod
+    def _element(iterated: Value) -> Value:
+        """An element of an iterated value: a row of a tensor or an array, an item of a list; of a
+        mapping (its keys), of a string or of what we do not know, nothing known."""
+        if iterated.is_tensor or iterated.kind is Kind.NUMPY:
+            return iterated.tagged(drop=("loss",))
+        if iterated.kind is Kind.CONTAINER:
+            if iterated.members and not all(key.isdigit() for key, _ in iterated.members):
+                return UNKNOWN  # a dict: its keys
+            return iterated.element if iterated.element is not None else UNKNOWN
+        if iterated.kind is Kind.STRING:
+            return STRING
+        if iterated.kind is Kind.UNKNOWN:
+            return Value(Kind.UNKNOWN, iterated.grad, iterated.provenance & {"prediction", "target"})
         return UNKNOWN
 
     # -- operators ------------------------------------------------------------------------------
@@ -1168,8 +1206,17 @@ class ValueAnalysis:
     def usage(self, function: FunctionInfo) -> dict[str, set[str]]:
         """How the body uses each parameter: as a tensor, a number, a container, a target, a prediction."""
         if function not in self._usage:
-            self._usage[function] = _parameter_usage(function, self.imports)
+            self._usage[function] = _usage(function, self.imports, {p.name.value for p in function.parameters()})
         return self._usage[function]
+
+    def loop_usage(self, function: FunctionInfo) -> dict[str, set[str]]:
+        """The same evidence for the names for loops of the function bind."""
+        if function not in self._loop_usage:
+            names = set() if isinstance(function.node, cst.Lambda) else \
+                {n for node in iter_nodes(function.node.body) if isinstance(node, cst.For)
+                 for n in _target_names(node.target)}
+            self._loop_usage[function] = _usage(function, self.imports, names) if names else {}
+        return self._loop_usage[function]
 
     def no_grad(self, function: FunctionInfo) -> bool:
         """Decorated with ``torch.no_grad()`` / ``inference_mode()``: not loss code (a metric, a step)."""
@@ -1309,9 +1356,9 @@ def _applied_to(positional, keywords, v) -> Value:
     return Value(Kind.UNKNOWN, most(*grads) if grads else Grad.NO)
 
 
-def _parameter_usage(function: FunctionInfo, imports) -> dict[str, set[str]]:
-    """Evidence of each parameter's kind and role from the function body (flow-insensitive)."""
-    names = {p.name.value for p in function.parameters()}
+def _usage(function: FunctionInfo, imports, names: set[str]) -> dict[str, set[str]]:
+    """Evidence of the kind and role of each of ``names`` (parameters, loop variables) from how the
+    function body uses them (flow-insensitive)."""
     found: dict[str, set[str]] = {n: set() for n in names}
     if isinstance(function.node, cst.Lambda):
         return found
