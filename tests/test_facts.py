@@ -900,3 +900,40 @@ def test_items_of_a_comprehension_are_what_its_element_computes():
     """)
     assert facts.value(expr).kind is not Kind.TENSOR
 
+
+def test_a_value_handed_to_an_optimizer_wrapper_is_a_loss_by_its_gradient_and_name():
+    from tests.conftest import lint
+
+    # tianshou's policy_optim.step(loss) backpropagates; the actor loss has no loss API of its own.
+    code = """
+        import torch
+
+        class TD3BC:
+            def update(self, batch):
+                q_value = self.critic(batch.obs, self.actor(batch.obs))
+                actor_loss = -q_value.mean() + torch.log(q_value).mean()
+                self.policy_optim.step(actor_loss)
+    """
+    assert [d.code for d in lint(code, codes={"LL201"})] == ["LL201"]
+    # torch's step(closure), or a step given a value no name calls a loss, is not a loss.
+    assert lint(code.replace("actor_loss", "actor_term"), codes={"LL201"}) == []
+
+
+def test_a_loss_stored_in_the_returned_object_is_on_the_loss_path():
+    from tests.conftest import lint
+
+    # peft's CPT: the loss is put on the model output, which is what the method returns.
+    code = """
+        import torch
+        from torch.nn import CrossEntropyLoss
+
+        def calculate_loss(base_model_output, labels):
+            loss_fct = CrossEntropyLoss(reduction="none")
+            loss = loss_fct(torch.softmax(base_model_output.logits, dim=-1), labels)
+            base_model_output.loss = loss.mean()
+            return base_model_output
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL219"})] == [("LL219", 6)]
+    # Stored on the object itself, it is state, not the returned value.
+    assert lint(code.replace("base_model_output.loss =", "self.last =").replace(
+        "(base_model_output, labels)", "(self, base_model_output, labels)"), codes={"LL219"}) == []

@@ -399,7 +399,8 @@ class LossScopes:
             env = ranges.env_before(function, statement)
             for loss in losses:
                 ranges.feeding(loss, env, statements, seen)
-        # losses.append(term) / terms.update(...): the container's content is on the path too.
+        # losses.append(term) / terms.update(...): the container's content is on the path too; so is
+        # what is stored in an object the loss is read from (``output.loss = loss; return output``).
         changed = True
         while changed:
             changed = False
@@ -407,8 +408,10 @@ class LossScopes:
             for node in [*statements, *(loss for losses in returns.values() for loss in losses)]:
                 read |= used_names(node, values_only=True)
             for assignment in function.assignments:
-                if assignment.statement not in statements and assignment.targets & read and any(
-                        isinstance(small, cst.Expr) for small in assignment.statement.body):
+                if assignment.statement in statements:
+                    continue
+                if assignment.targets & read and any(isinstance(small, cst.Expr) for small in assignment.statement.body) \
+                        or any("." in t and t.split(".")[0] in read - {"self", "cls"} for t in assignment.targets):
                     statements.add(assignment.statement)
                     ranges.feeding(assignment.statement, ranges.env_before(function, assignment.statement),
                                    statements, seen)
@@ -431,7 +434,12 @@ class LossScopes:
     def _is_differentiated_loss(self, sink: LossSink) -> bool:
         env = self.values.ranges.env_at(sink.function, sink.value)
         value = self.values.value(sink.value, env, sink.function)
-        return value.is_float_tensor and value.grad.value != "no" and "loss" in value.provenance
+        if not (value.is_float_tensor and value.grad.value != "no"):
+            return False
+        # A loss by content, or a value with a gradient the code names a loss (``actor_loss = -q.mean()
+        # + bc_term``): the name breaks the tie where the content is not a loss API.
+        name = dotted_name(sink.value)
+        return "loss" in value.provenance or (name is not None and V.strongly_loss_named(name.split(".")[-1]))
 
     def _slice_sink(self, sink: LossSink) -> set[FunctionInfo]:
         """Mark the statements that compute the value handed to autograd; return functions whose
