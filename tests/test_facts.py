@@ -937,3 +937,26 @@ def test_a_loss_stored_in_the_returned_object_is_on_the_loss_path():
     # Stored on the object itself, it is state, not the returned value.
     assert lint(code.replace("base_model_output.loss =", "self.last =").replace(
         "(base_model_output, labels)", "(self, base_model_output, labels)"), codes={"LL219"}) == []
+
+
+
+def test_names_unpacked_from_a_comprehension_over_a_literal_hold_each_its_own_value():
+    # tensor2tensor's layer norm: epsilon, scale, bias = [cast_like(t, x) for t in [epsilon, scale, bias]],
+    # where cast_like hands back its first argument, converted and cast.
+    code = """
+        import tensorflow as tf
+
+        def cast_like(x, y):
+            x = tf.convert_to_tensor(x)
+            if x.dtype == y.dtype:
+                return x
+            return tf.cast(x, y.dtype)
+
+        def layer_norm_compute(x, scale, bias, epsilon=1e-6):
+            epsilon, scale, bias = [cast_like(t, x) for t in [epsilon, scale, bias]]
+            variance = tf.reduce_mean(tf.squared_difference(x, tf.reduce_mean(x)))
+            probe(variance + epsilon)
+    """
+    assert range_of(code) == Interval(1e-6, math.inf, True, False)
+    # A helper that computes something else from its argument hands nothing back.
+    assert range_of(code.replace("return tf.cast(x, y.dtype)", "return tf.cast(x - 1.0, y.dtype)")).lo < 0

@@ -110,6 +110,7 @@ OPS: dict[str, Op] = {
            result="nonnegative"),
         Op("var", ("torch.var", "tf.math.reduce_variance", "keras.ops.var", "K.var", "np.var", "jnp.var"),
            ("var",), result="nonnegative"),
+        Op("squared_difference", ("tf.math.squared_difference", "tf.squared_difference"), result="nonnegative"),
         Op("max", ("torch.amax", "tf.reduce_max", "tf.math.reduce_max", "keras.ops.max", "K.max", "np.max",
                    "np.amax", "jnp.max"), ("amax",)),
         Op("min", ("torch.amin", "tf.reduce_min", "tf.math.reduce_min", "keras.ops.min", "K.min", "np.min",

@@ -372,7 +372,7 @@ class RangeAnalysis:
         if name is not None:
             return {**env, name: (Binding(value, env, self._statement),)}
         if isinstance(target, (cst.Tuple, cst.List)):
-            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else None
+            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else _mapped_items(value)
             new = dict(env)
             starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
             for i, element in enumerate(target.elements):
@@ -867,6 +867,9 @@ class RangeAnalysis:
         if tail == "clone" and operands:
             return self.range(operands[0], env, function, depth)
         if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
+            handed_back = self._handed_back(node, dotted_name(node.func), function)
+            if handed_back is not None:  # cast_like(eps, x): the value of eps, in x's dtype
+                return self.range(handed_back, env, function, depth + 1)
             result = self._helper_result(dotted_name(node.func), function)
             if result != UNKNOWN or not isinstance(node.func, cst.Name):
                 return result
@@ -904,6 +907,46 @@ class RangeAnalysis:
         if method == "exponential_":
             return NONNEGATIVE
         return None
+
+    def _handed_back(self, call: cst.Call, name: str, caller: FunctionInfo | None) -> cst.BaseExpression | None:
+        """The argument of ``call`` a same-module helper returns with its values kept (converted,
+        cast or reshaped, on every return path), else None."""
+        if "." in name:  # methods: another summary, not followed here
+            return None
+        helper = next((f for f in self.index.functions if f.name == name and f.cls is None
+                       and isinstance(f.node, cst.FunctionDef)), None)
+        if helper is None:
+            return None
+        position = self._summary(("passes", helper), lambda: self._passed_through(helper))
+        if position is None or position == UNKNOWN:
+            return None
+        parameter = [p.name.value for p in helper.parameters()][position]
+        return argument_for(call, parameter, position)
+
+    def _passed_through(self, helper: FunctionInfo) -> int | None:
+        names = [p.name.value for p in helper.parameters()]
+        found = set()
+        for value, env in self.returns_of(helper):
+            for _ in range(8):  # through the names it was bound to: x = tf.convert_to_tensor(x)
+                qualified = self.imports.qualify(value.func) if isinstance(value, cst.Call) else None
+                operands = [a.value for a in value.args if a.keyword is None and not a.star] \
+                    if isinstance(value, cst.Call) else []
+                if qualified in VALUE_KEEPING_CALLS and operands:
+                    value = operands[0]
+                elif isinstance(value, cst.Call) and qualified is None and isinstance(value.func, cst.Attribute) \
+                        and value.func.attr.value in VALUE_KEEPING_METHODS:
+                    value = value.func.value
+                elif isinstance(value, cst.Name) and value.value in env and len(env[value.value]) == 1 \
+                        and env[value.value][0] is not OUTER and isinstance(env[value.value][0], Binding) \
+                        and env[value.value][0].value is not UNKNOWN_VALUE.value:
+                    value, env = env[value.value][0].value, env[value.value][0].env
+                else:
+                    break
+            if not (isinstance(value, cst.Name) and value.value in names
+                    and (value.value not in env or env[value.value] == (OUTER,))):
+                return None
+            found.add(names.index(value.value))
+        return found.pop() if len(found) == 1 else None
 
     def _helper_result(self, name: str, caller: FunctionInfo | None) -> Interval:
         """The range of what a same-module helper returns (a guard inside a helper counts)."""
@@ -1071,6 +1114,34 @@ def _join(a: Env, b: Env) -> Env:
         right = b.get(name, (OUTER,))
         out[name] = left if left is right else tuple(dict.fromkeys(left + right))
     return out
+
+
+def _mapped_items(value: cst.BaseExpression) -> list[cst.Element] | None:
+    """``[f(t) for t in (a, b)]``: the items ``f(a)``, ``f(b)``, one per element of the literal it
+    goes through (``pred, target = [t.float() for t in (pred, target)]`` binds each name to its own)."""
+    if not isinstance(value, (cst.ListComp, cst.GeneratorExp)) or value.for_in.inner_for_in is not None \
+            or value.for_in.ifs or not isinstance(value.for_in.target, cst.Name) \
+            or not isinstance(value.for_in.iter, (cst.List, cst.Tuple)) \
+            or any(isinstance(e, cst.StarredElement) for e in value.for_in.iter.elements):
+        return None
+    name = value.for_in.target.value
+    return [cst.Element(value.elt.visit(_Substitute(name, e.value))) for e in value.for_in.iter.elements]
+
+
+class _Substitute(cst.CSTTransformer):
+    """Every read of ``name`` replaced by ``value`` (attribute and keyword names are not reads)."""
+
+    def __init__(self, name: str, value: cst.BaseExpression) -> None:
+        self.name, self.value = name, value
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        return self.value if original.value == self.name else updated
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
+        return updated.with_changes(attr=original.attr)
+
+    def leave_Arg(self, original: cst.Arg, updated: cst.Arg) -> cst.Arg:
+        return updated.with_changes(keyword=original.keyword)
 
 
 EACH = "__each__"  # the index of "an element of": ``xs[__each__]`` is what ``for x in xs`` binds
