@@ -960,3 +960,46 @@ def test_names_unpacked_from_a_comprehension_over_a_literal_hold_each_its_own_va
     assert range_of(code) == Interval(1e-6, math.inf, True, False)
     # A helper that computes something else from its argument hands nothing back.
     assert range_of(code.replace("return tf.cast(x, y.dtype)", "return tf.cast(x - 1.0, y.dtype)")).lo < 0
+
+def test_a_value_handed_to_a_helper_that_differentiates_it_is_a_loss(tmp_path):
+    from losslint import engine
+    from losslint.engine import Settings
+
+    # stable-baselines' GAIL: the loss is built in __init__ and differentiated by a helper of
+    # another module (tf_util.flatgrad calls tf.gradients on its first argument).
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "tf_util.py").write_text(textwrap.dedent("""
+        import tensorflow as tf
+
+        def flatgrad(loss, var_list, clip_norm=None):
+            grads = tf.gradients(loss, var_list)
+            return tf.concat(axis=0, values=[tf.reshape(g, [-1]) for g in grads])
+
+        def flat_size(tensor, var_list):
+            return sum(int(tf.size(v)) for v in var_list)
+    """))
+    source = textwrap.dedent("""
+        import tensorflow as tf
+        from pkg import tf_util
+
+        def local_step(objective, variables):
+            return tf.gradients(objective, variables)
+
+        class Adversary:
+            def __init__(self, logits, variables):
+                expert = -tf.math.log(tf.sigmoid(logits))
+                self.total = tf.reduce_mean(expert)
+                self.grad = {}(self.total, variables)
+    """)
+
+    def codes(helper: str) -> list[str]:
+        path = package / "adversary.py"
+        path.write_text(source.format(helper))
+        result = engine.lint_source(path.read_bytes(), str(path), Settings(codes=frozenset({"LL213"})))
+        return [d.code for d in result.diagnostics]
+
+    assert codes("tf_util.flatgrad") == ["LL213"]
+    assert codes("local_step") == ["LL213"]
+    assert codes("tf_util.flat_size") == []  # reads the value's size, differentiates nothing

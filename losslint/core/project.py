@@ -146,6 +146,20 @@ class Project:
             return False
         return _gives(file, ([original] if original else []) + attributes, set())
 
+    def differentiated_arguments(self, callee: str) -> frozenset[int]:
+        """Positions of the arguments that ``callee``, a function of another module of the project,
+        hands to autograd as they are."""
+        head = callee.split(".")[0]
+        if self.path is None or head not in self.imports.origins or head in self.imports.bound_names:
+            return frozenset()
+        if callee not in self._resolved:
+            self._resolved[callee] = self._target(callee)
+        target = self._resolved[callee]
+        if target is None or target[0] != "def":
+            return frozenset()
+        known = _TABLES.get(target[1])
+        return known[3].differentiated.get(target[2], frozenset()) if known is not None else frozenset()
+
     def _note(self, file: str) -> None:
         if file not in _TABLES:
             module_table(file)
@@ -255,6 +269,35 @@ def _definition_gives(file: str, name: str, active: set) -> bool:
     return found
 
 
+# Calls that differentiate their first argument (tf.gradients(loss, vars), tape.gradient(loss, ...),
+# opt.minimize(loss), torch.autograd.grad(loss, ...), accelerator.backward(loss)).
+_DIFFERENTIATING = frozenset({"gradients", "gradient", "compute_gradients", "minimize", "backward", "manual_backward"})
+
+
+def _differentiated_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list) -> frozenset[int]:
+    """Positions of the parameters ``function`` hands to autograd as they are (``flatgrad(loss,
+    var_list)`` calls ``tf.gradients(loss, var_list)``): its callers' arguments there are losses."""
+    positions = {a.arg: i for i, a in enumerate(function.args.posonlyargs + function.args.args)}
+    found = set()
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func) or ""
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "backward" and not node.args \
+                and isinstance(node.func.value, ast.Name):
+            handed = node.func.value  # loss.backward()
+        elif "." in name and (name.split(".")[-1] in _DIFFERENTIATING or name.endswith("autograd.grad")) \
+                and node.args and not isinstance(node.args[0], ast.Starred):
+            handed = node.args[0]
+        else:
+            continue
+        if isinstance(handed, ast.Name) and handed.id in positions:
+            found.add(positions[handed.id])
+    if function.args.args and function.args.args[0].arg in ("self", "cls"):
+        found = {i - 1 for i in found if i > 0}  # positions as a caller of the method passes them
+    return frozenset(found)
+
+
 def _dotted(node: ast.expr) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
@@ -318,6 +361,7 @@ class _Outline:
         self.attributes: dict[str, frozenset[str]] = {}  # definition -> the attribute names it reads
         self.assigned: dict[str, frozenset[str]] = {}  # top-level assignment -> the names its value reads
         self.calls: dict[str, frozenset[str]] = {}  # definition -> the dotted names it calls
+        self.differentiated: dict[str, frozenset[int]] = {}  # function -> its parameters it hands to autograd
         for node in statements:
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())]) - 1
             span = (first, node.end_lineno or node.lineno)
@@ -327,6 +371,10 @@ class _Outline:
                 self.definitions[node.name] = (*span, names)
                 self.attributes[node.name] = frozenset(n.attr for n in nodes if isinstance(n, ast.Attribute))
                 self.calls[node.name] = frozenset(filter(None, (_dotted(n.func) for n in nodes if isinstance(n, ast.Call))))
+                if not isinstance(node, ast.ClassDef):
+                    handed = _differentiated_parameters(node, nodes)
+                    if handed:
+                        self.differentiated[node.name] = handed
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 nodes = list(ast.walk(node.value))
                 read = frozenset(n.id if isinstance(n, ast.Name) else n.attr for n in nodes

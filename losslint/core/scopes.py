@@ -162,7 +162,7 @@ class LossScopes:
             roots |= self.callables(value)
         for value in index.differentiated:
             roots |= self.callables(value)
-        for sink in index.sinks:
+        for sink in [*index.sinks, *self._sinks_through_helpers()]:
             if sink.how == "step" and not self._is_differentiated_loss(sink):
                 continue
             roots |= self._slice_sink(sink)
@@ -430,6 +430,32 @@ class LossScopes:
                                                  if isinstance(statement, cst.Call) else set()):
             out += self._resolve(name, cls)
         return out
+
+    def _sinks_through_helpers(self) -> list[LossSink]:
+        """The arguments of calls of helpers that hand them to autograd as they are (stable-baselines'
+        ``tf_util.flatgrad(self.total_loss, var_list)`` calls ``tf.gradients(loss, var_list)``): a
+        function of this module, or of another module of the project."""
+        local: dict[str, set[int]] = {}
+        for sink in self.index.sinks:
+            function = sink.function
+            if sink.how == "step" or sink.how == "add_loss" or function is None or function.parent is not None \
+                    or not isinstance(sink.value, cst.Name) or not isinstance(function.node, cst.FunctionDef):
+                continue
+            names = [p.name.value for p in function.parameters()]
+            if function.cls is not None and names[:1] in (["self"], ["cls"]):
+                names = names[1:]
+            if sink.value.value in names:
+                callee = f"self.{function.name}" if function.cls is not None else function.name
+                local.setdefault(callee, set()).add(names.index(sink.value.value))
+        project = self.values.project
+        found = []
+        for callee, calls in self.values.ranges.call_sites().items():
+            positions = local.get(callee) or (project.differentiated_arguments(callee)
+                                              if callee.split(".")[0] in self.index.imports.origins else ())
+            for call, caller in calls if positions else ():
+                positional = [a.value for a in call.args if a.keyword is None and not a.star]
+                found += [LossSink(positional[i], caller, 0, "helper") for i in positions if i < len(positional)]
+        return found
 
     def _is_differentiated_loss(self, sink: LossSink) -> bool:
         env = self.values.ranges.env_at(sink.function, sink.value)
