@@ -1003,3 +1003,48 @@ def test_a_value_handed_to_a_helper_that_differentiates_it_is_a_loss(tmp_path):
     assert codes("tf_util.flatgrad") == ["LL213"]
     assert codes("local_step") == ["LL213"]
     assert codes("tf_util.flat_size") == []  # reads the value's size, differentiates nothing
+
+
+def test_a_function_returning_what_it_names_a_loss_is_loss_code():
+    from tests.conftest import lint
+
+    # torch_geometric's Node2Vec.loss under another name: no loss API, no loss in its own name.
+    code = """
+        import torch
+
+        class Walks(torch.nn.Module):
+            def compute_terms(self, pos_rw, neg_rw):
+                out = self.embedding(pos_rw).sum(dim=-1)
+                pos_loss = -torch.log(torch.sigmoid(out) + 1e-15).mean()
+                out = self.embedding(neg_rw).sum(dim=-1)
+                neg_loss = -torch.log(1 - torch.sigmoid(out)).mean()
+                return pos_loss + neg_loss
+    """
+    # log(1 - sigmoid(x)) is logsigmoid(-x) written by hand
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL213"})] == [("LL213", 8)]
+    # A number it names a loss (a logged value), or a loss it does not return, is not enough.
+    logged = code.replace("return pos_loss + neg_loss", "return (pos_loss + neg_loss).item()")
+    assert lint(logged, codes={"LL213"}) == []
+    kept = code.replace("return pos_loss + neg_loss", "self.last = pos_loss + neg_loss\n                return out")
+    assert lint(kept, codes={"LL213"}) == []
+
+
+def test_a_function_returning_a_record_of_losses_is_loss_code():
+    from tests.conftest import lint
+
+    # fairseq's wav2vec-U: result = {"losses": {...}}, filled in further by item assignment.
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        def forward(dense_y, target, smooth):
+            mmi = F.cross_entropy(dense_y, target)
+            loss_dense = F.binary_cross_entropy(torch.sigmoid(dense_y), target + smooth)
+            result = {"losses": {"mmi": mmi}, "temp": 1.0}
+            result["losses"]["dense"] = loss_dense
+            return result
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL218"})] == [("LL218", 6)]
+    # A record of what is no loss (sizes, a temperature) is not.
+    assert lint(code.replace("F.cross_entropy(dense_y, target)", "dense_y.size(0)").replace(
+        'result["losses"]["dense"] = loss_dense', 'print(loss_dense)'), codes={"LL218"}) == []

@@ -408,8 +408,11 @@ def _bound_names(target: cst.BaseExpression) -> set[str]:
     if name is not None:
         return {name}
     if isinstance(target, cst.Subscript):
-        base = dotted_name(target.value)
-        return {base} if base else set()
+        base = target.value
+        while isinstance(base, cst.Subscript):  # result["losses"]["dense"] = x changes result
+            base = base.value
+        name = dotted_name(base)
+        return {name} if name else set()
     return set()
 
 

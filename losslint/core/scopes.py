@@ -219,10 +219,11 @@ class LossScopes:
         if self.path_named_loss:
             names.append(self.file_stem)
         words = set().union(*(V.loss_words(n) for n in names))
-        if not words and info not in self.loss_bearing():
+        named_loss_returned = not words and self._returns_a_named_loss(info)
+        if not words and not named_loss_returned and info not in self.loss_bearing():
             return False  # nothing it reads can give a loss: what it returns need not be computed
         returned = self.values.returns(info)
-        if "loss" in returned.provenance or any("loss" in v.provenance for v in self._returned_losses(info)):
+        if "loss" in returned.provenance or any(_carries_loss(v) for v in self._returned_losses(info)):
             # returns the value of a loss API, a loss object, or another loss function (on some
             # path: ``return logits.sum() * 0`` for an empty batch does not make it less a loss)
             return True
@@ -233,12 +234,24 @@ class LossScopes:
         # computes on tensors (whether or not a bug has cut the gradient on the way), not for
         # constants, strings or settings; a weak word (cost, entropy) only with a gradient.
         if not words:
-            return False
+            # ``pos_loss = -torch.log(torch.sigmoid(out) + eps).mean(); return pos_loss + neg_loss``:
+            # a value with a gradient that the function's own code names a loss
+            return named_loss_returned and returned.grad.value == "yes"
         if not words - V.WEAK_LOSS_TOKENS:
             return returned.grad.value == "yes" or bool({"from-tensor", "stepped", "detached"} & returned.provenance)
         return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
             and not returned.is_constant and (returned.kind.value not in ("number", "numpy")
                                               or "from-tensor" in returned.provenance)
+
+    @staticmethod
+    def _returns_a_named_loss(info: FunctionInfo) -> bool:
+        """Does the function return a local it binds under a strong loss word (``total_loss``)?"""
+        named = {t for a in info.assignments for t in a.targets if "." not in t and V.strongly_loss_named(t)}
+        if not named:
+            return False
+        return any(isinstance(node, cst.Return) and node.value is not None
+                   and not named.isdisjoint(used_names(node.value, values_only=True))
+                   for node in iter_nodes(info.node.body, skip_functions=True))
 
     def loss_bearing(self) -> set[FunctionInfo]:
         """The functions whose value can carry a loss, by what they call and read: a call named
@@ -411,7 +424,7 @@ class LossScopes:
                 if assignment.statement in statements:
                     continue
                 if assignment.targets & read and any(isinstance(small, cst.Expr) for small in assignment.statement.body) \
-                        or any("." in t and t.split(".")[0] in read - {"self", "cls"} for t in assignment.targets):
+                        or not _stored_into(assignment.statement).isdisjoint(read - {"self", "cls"}):
                     statements.add(assignment.statement)
                     ranges.feeding(assignment.statement, ranges.env_before(function, assignment.statement),
                                    statements, seen)
@@ -551,6 +564,33 @@ def _loss_content(value):
         else:
             break
     return value
+
+
+def _stored_into(statement: cst.SimpleStatementLine) -> set[str]:
+    """The names an assignment stores into without rebinding them: ``out.loss = x``,
+    ``result["losses"]["dense"] = x`` store into ``out`` and ``result``."""
+    found = set()
+    for small in statement.body:
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+            [small.target] if isinstance(small, (cst.AugAssign, cst.AnnAssign)) else []
+        for target in targets:
+            if not isinstance(target, (cst.Subscript, cst.Attribute)):
+                continue
+            while isinstance(target, (cst.Subscript, cst.Attribute)):
+                target = target.value
+            if isinstance(target, cst.Name):
+                found.add(target.value)
+    return found
+
+
+def _carries_loss(value, depth: int = 3) -> bool:
+    """A loss, or a record holding one (``{"losses": {"dense": loss_dense, ...}}``)."""
+    if "loss" in value.provenance:
+        return True
+    if depth == 0:
+        return False
+    return any(_carries_loss(member, depth - 1) for _, member in value.members) or (
+        value.element is not None and value.kind.value == "container" and _carries_loss(value.element, depth - 1))
 
 
 def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
