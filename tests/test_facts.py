@@ -1048,3 +1048,53 @@ def test_a_function_returning_a_record_of_losses_is_loss_code():
     # A record of what is no loss (sizes, a temperature) is not.
     assert lint(code.replace("F.cross_entropy(dense_y, target)", "dense_y.size(0)").replace(
         'result["losses"]["dense"] = loss_dense', 'print(loss_dense)'), codes={"LL218"}) == []
+
+
+def test_what_is_packed_beside_the_loss_for_a_helper_is_not_on_its_path():
+    from tests.conftest import lint
+
+    # espnet: loss, stats, weight = force_gatherable((loss, stats, batch_size), loss.device)
+    code = """
+        import torch.nn.functional as F
+        from .device_funcs import force_gatherable
+
+        class Model:
+            def training_step(self, pred, target):
+                loss = F.mse_loss(pred, target)
+                stats = dict(loss=loss.item())
+                loss, stats, weight = force_gatherable(({}, stats, pred.size(0)), pred.device)
+                return {{"loss": loss, "stats": stats, "weight": weight}}
+    """
+    assert lint(code.format("loss"), codes={"LL503"}) == []
+    # Packed into the loss's own place, the number is on the way to the loss.
+    assert [d.code for d in lint(code.format("loss * stats['loss']"), codes={"LL503"})] == ["LL503"]
+
+
+def test_sizes_by_how_they_are_unpacked_and_divided():
+    from losslint.core.values import Kind
+
+    # fairseq: b, h, t, d, device = (*q.shape, q.device): d is a size, not a tensor.
+    facts, expr = facts_at("""
+        import torch
+
+        def forward(q, k):
+            b, h, t, d, device = (*q.shape, q.device)
+            probe(d)
+    """)
+    assert facts.value(expr).kind is Kind.NUMBER
+    # tensor2tensor: depth = total_key_depth // num_heads, of parameters used for nothing else.
+    facts, expr = facts_at("""
+        import tensorflow as tf
+
+        def attention(q, total_key_depth, num_heads):
+            depth = total_key_depth // num_heads
+            probe(depth)
+    """)
+    assert facts.value(expr).kind is Kind.NUMBER
+    # torch.norm(input=v): the operand by keyword (this was an internal error).
+    assert range_of("""
+        import torch
+
+        def cluster_loss(v):
+            probe(torch.norm(input=v, dim=1))
+    """).lo == 0

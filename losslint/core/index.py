@@ -420,6 +420,7 @@ def _bound_names(target: cst.BaseExpression) -> set[str]:
 METADATA_ATTRIBUTES = frozenset({"device", "dtype", "shape", "ndim", "is_cuda", "requires_grad", "layout"})
 METADATA_METHODS = frozenset({"size", "dim", "numel", "nelement", "get_device", "is_floating_point",
                               "is_complex", "is_contiguous"})
+FINITENESS_TESTS = frozenset({"isinf", "isnan", "isfinite", "isneginf", "isposinf", "is_inf", "is_nan", "is_finite"})
 TYPE_FROM_ARGUMENT = frozenset({"type_as", "to", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 
 
@@ -450,6 +451,9 @@ def _used_names(node: cst.CSTNode, values_only: bool = False) -> set[str]:
                 continue
             if isinstance(func, cst.Attribute) and func.attr.value in METADATA_METHODS:
                 continue
+            tail = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if tail in FINITENESS_TESTS:
+                continue  # isinf(x) tells where x is infinite; none of x's values, inf or not, flows on
             if isinstance(func, cst.Attribute) and func.attr.value in TYPE_FROM_ARGUMENT:
                 stack.append(func.value)  # x.type_as(y): the values of x, the dtype of y
                 continue

@@ -247,14 +247,22 @@ class RangeAnalysis:
                 stack.extend((child, statement) for child in children(node))
         return holding
 
-    def feeding(self, value: cst.BaseExpression, env: Env, statements: set, seen: set | None = None) -> None:
-        """Add to ``statements`` the assignments whose bindings ``value`` reads (transitively)."""
+    def feeding(self, value: cst.BaseExpression, env: Env, statements: set, seen: set | None = None,
+                followed: list | None = None) -> None:
+        """Add to ``statements`` the assignments whose bindings ``value`` reads (transitively);
+        ``followed`` gets every expression read on the way."""
         from losslint.core.index import used_names
 
         seen = set() if seen is None else seen
         stack = [(value, env)]
         while stack:
             node, node_env = stack.pop()
+            packed = _packed_element(node)
+            if packed is not None:  # loss, stats = gather((loss, stats), device): loss is gather's [0]
+                stack.extend((part, node_env) for part in packed)
+                continue
+            if followed is not None:
+                followed.append(node)
             # Values only: what is read for a size, a shape or a device (len(x), x.shape) is not
             # computed into the loss, and a Python number made there cuts no gradient.
             for name in used_names(node, values_only=True):
@@ -372,9 +380,10 @@ class RangeAnalysis:
         if name is not None:
             return {**env, name: (Binding(value, env, self._statement),)}
         if isinstance(target, (cst.Tuple, cst.List)):
-            values = value.elements if isinstance(value, (cst.Tuple, cst.List)) else _mapped_items(value)
-            new = dict(env)
             starred = any(isinstance(e, cst.StarredElement) for e in target.elements)
+            values = (None if starred else _aligned(value.elements, len(target.elements))) \
+                if isinstance(value, (cst.Tuple, cst.List)) else _mapped_items(value)
+            new = dict(env)
             for i, element in enumerate(target.elements):
                 if values is not None and len(values) == len(target.elements) and isinstance(element.value, cst.Name):
                     new[element.value.value] = (Binding(values[i].value, env, self._statement),)
@@ -774,7 +783,8 @@ class RangeAnalysis:
             return Interval.const(1e-7)
         if x is None:
             return UNKNOWN
-        if op == "norm" and (self._is_random_draw(operands[0], env) or not x.may_be_zero):
+        first = operands[0] if operands else kwargs.get("input", kwargs.get("x"))  # torch.norm(input=v)
+        if op == "norm" and (self._is_random_draw(first, env) or not x.may_be_zero):
             # A random Gaussian or uniform vector is never exactly zero; nor is the norm of elements
             # that all lie away from zero (it is at least the smallest of their magnitudes).
             return POSITIVE
@@ -1114,6 +1124,36 @@ def _join(a: Env, b: Env) -> Env:
         right = b.get(name, (OUTER,))
         out[name] = left if left is right else tuple(dict.fromkeys(left + right))
     return out
+
+
+def _aligned(elements, count: int) -> list[cst.Element] | None:
+    """The items of a tuple literal, one per name of a target of ``count`` names: a starred item
+    (``b, h, n, d, device = *q.shape, q.device``) stands for as many elements of it as it must."""
+    starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+    if not starred:
+        return list(elements)
+    if len(starred) > 1 or count < len(elements) - 1:
+        return None
+    i = starred[0]
+    spread = [cst.Element(element_of(elements[i].value))] * (count - len(elements) + 1)
+    return [*elements[:i], *spread, *elements[i + 1:]]
+
+
+def _packed_element(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
+    """For ``f((a, b, c), *rest)[i]``, the expressions the i-th result is made from: the i-th of
+    the tuple handed in (what a gathering or device-moving helper gives back in its place) and the
+    other arguments; None for any other expression."""
+    if not (isinstance(node, cst.Subscript) and isinstance(node.value, cst.Call) and len(node.slice) == 1
+            and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Integer)):
+        return None
+    call, position = node.value, int(node.slice[0].slice.value.value)
+    if not call.args or call.args[0].keyword is not None or call.args[0].star \
+            or not isinstance(call.args[0].value, (cst.Tuple, cst.List)):
+        return None
+    elements = call.args[0].value.elements
+    if position >= len(elements) or any(isinstance(e, cst.StarredElement) for e in elements):
+        return None
+    return [elements[position].value, call.func, *(a.value for a in call.args[1:])]
 
 
 def _mapped_items(value: cst.BaseExpression) -> list[cst.Element] | None:

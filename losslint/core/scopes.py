@@ -408,18 +408,19 @@ class LossScopes:
             return None
         statements: set = set()
         seen: set = set()
+        followed: list = []  # what the losses are computed from (of ``a, b = f((a, b))``, a's part only)
         for statement, losses in returns.items():
             env = ranges.env_before(function, statement)
             for loss in losses:
-                ranges.feeding(loss, env, statements, seen)
+                ranges.feeding(loss, env, statements, seen, followed)
         # losses.append(term) / terms.update(...): the container's content is on the path too; so is
         # what is stored in an object the loss is read from (``output.loss = loss; return output``).
-        changed = True
+        changed, counted, read = True, 0, set()
         while changed:
             changed = False
-            read = set()
-            for node in [*statements, *(loss for losses in returns.values() for loss in losses)]:
+            for node in followed[counted:]:
                 read |= used_names(node, values_only=True)
+            counted = len(followed)
             for assignment in function.assignments:
                 if assignment.statement in statements:
                     continue
@@ -427,7 +428,7 @@ class LossScopes:
                         or not _stored_into(assignment.statement).isdisjoint(read - {"self", "cls"}):
                     statements.add(assignment.statement)
                     ranges.feeding(assignment.statement, ranges.env_before(function, assignment.statement),
-                                   statements, seen)
+                                   statements, seen, followed)
                     changed = True
         controls = set()
         for node in iter_nodes(function.node.body, skip_functions=True):

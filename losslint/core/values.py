@@ -1446,6 +1446,9 @@ def _usage(function: FunctionInfo, imports, names: set[str]) -> dict[str, set[st
                         mark(node.value, "container")
         elif isinstance(node, cst.For):
             mark(node.iter, "container")
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.FloorDivide):
+            mark(node.left, "number-or-tensor")  # total_depth // num_heads: sizes, as a rule
+            mark(node.right, "number-or-tensor")
         elif isinstance(node, cst.Comparison):
             sides = [node.left, *(c.comparator for c in node.comparisons)]
             if any(isinstance(side, (cst.SimpleString, cst.ConcatenatedString)) for side in sides):
