@@ -371,3 +371,37 @@ def test_a_conversion_to_an_integer_is_a_count_not_a_lost_gradient():
     assert codes(body.format(conversion="int(scores.sum().item())")) == []
     assert codes(body.format(conversion="int(scores.sum())")) == []
     assert codes(body.format(conversion="scores.sum().item()")) == ["LL503"]
+
+
+def test_a_log_floored_at_once_is_repaired_where_no_gradient_flows():
+    # torch_geometric's sparse cross entropy: log of |weight| (0 for some), clamped right away.
+    body = """
+        import torch
+        import torch.nn.functional as F
+
+        class Weighted(torch.nn.Module):
+            def forward(self, {name}, labels):
+                shifted = {name}.abs().log().clamp(min=1e-12)
+                return F.cross_entropy(shifted, labels)
+    """
+    assert codes(body.format(name="weights")) == []  # targets' weights: no gradient
+    # With a gradient the backward pass still meets the pole: clamp's 0 times log's inf is NaN.
+    assert codes(body.format(name="logits")) == ["LL201"]
+    assert codes(body.format(name="weights").replace(".clamp(min=1e-12)", " + 1.0")) == ["LL201"]
+
+
+def test_min_of_settings_read_through_a_local_alias_of_self_is_python_arithmetic():
+    # tensor2tensor: hparams = self.hparams; res_size = min(res_size, hparams.max_hidden_size)
+    body = """
+        import tensorflow as tf
+
+        class Autoencoder:
+            def body(self, features):
+                hparams = {alias}
+                res_size = self.hparams.hidden_size * 2 ** self.hparams.num_hidden_layers
+                res_size = min(res_size, hparams.max_hidden_size)
+                logits = tf.layers.dense(features, res_size)
+                return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=features, logits=logits))
+    """
+    assert codes(body.format(alias="self.hparams")) == []
+    assert codes(body.format(alias="features")) == ["LL104"]

@@ -81,12 +81,20 @@ class PythonBranchOnTensor(Rule):
                 stack.extend([current.left, current.right] if isinstance(current, cst.BinaryOperation)
                              else [current.expression])
                 continue
-            if isinstance(current, cst.Attribute) and (dotted_name(current) or "").startswith("self."):
+            if isinstance(current, cst.Attribute) and self._of_self(dotted_name(current) or ""):
                 continue
             if isinstance(current, cst.Name) and self.facts.value(current).kind.value == "number":
                 continue
             return False
         return True
+
+    def _of_self(self, name: str) -> bool:
+        """``self.args.weight``, or ``hparams.size`` after ``hparams = self.hparams``."""
+        if name.startswith("self."):
+            return True
+        bindings = self.facts.env().get(name.split(".")[0], ())
+        return len(bindings) == 1 and getattr(bindings[0], "value", None) is not None \
+            and (dotted_name(bindings[0].value) or "").startswith("self.")
 
     def _check(self, test: cst.BaseExpression, where: str) -> None:
         if isinstance(test, cst.BooleanOperation):

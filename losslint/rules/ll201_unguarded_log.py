@@ -20,7 +20,16 @@ class UnguardedLog(Rule):
     fix_applicability = Applicability.UNSAFE
     trigger = re.compile(rb"log")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._floored: set[int] = set()  # calls whose result a clamp from below takes as it is
+
     def visit_Call(self, call: cst.Call) -> None:
+        bounds = fixes.clamp_bounds(call, self.facts)
+        if bounds is not None and bounds[0] is not None:
+            operands = self.facts.operands(call)
+            if operands:
+                self._floored.add(id(fixes.strip_parens(operands[0])))
         found = self.facts.single_operand(call, LOG_OPS)
         # math.log raises on 0 instead of returning -inf: not a silent NaN. numpy in loss code is LL501.
         if found is None or found[0].framework in ("math", "builtin", "numpy"):
@@ -31,6 +40,8 @@ class UnguardedLog(Rule):
         value = self.facts.range(arg)
         if not value.may_be_nonpositive or self.facts.is_eps_guarded(arg) or self.facts.proven_nonzero(arg):
             return  # the author tested it against zero: a count or a probability
+        if id(call) in self._floored and not self.facts.carries_gradient(call):
+            return  # log(w).clamp(min=1e-12) with no gradient: the -inf is replaced before it is used
         what = "zero or negative" if value.may_be_negative else "zero"
         self.report(call, f"`{meaning.op.name}` of a value that may be {what}: -inf or NaN in the loss "
                           f"and its gradient; clamp it to a small positive floor",
