@@ -939,7 +939,6 @@ def test_a_loss_stored_in_the_returned_object_is_on_the_loss_path():
         "(base_model_output, labels)", "(self, base_model_output, labels)"), codes={"LL219"}) == []
 
 
-
 def test_names_unpacked_from_a_comprehension_over_a_literal_hold_each_its_own_value():
     # tensor2tensor's layer norm: epsilon, scale, bias = [cast_like(t, x) for t in [epsilon, scale, bias]],
     # where cast_like hands back its first argument, converted and cast.

@@ -57,17 +57,10 @@ class Project:
         """The module analysis and FunctionInfo of the project function ``func`` names
         (``helper``, ``common_layers.shape_list``), or None."""
         dotted = dotted_name(func)
-        if dotted is None or self.path is None:
+        found = self._definition(dotted, env) if dotted is not None else None
+        if found is None:
             return None
-        head = dotted.split(".")[0]
-        if head not in self.imports.origins or head in env or head in self.imports.bound_names:
-            return None
-        if dotted not in self._resolved:
-            self._resolved[dotted] = self._target(dotted)
-        target = self._resolved[dotted]
-        if target is None or target[0] != "def":
-            return None
-        _, file, name = target
+        file, name = found
         analysis = _analysis(file, name)
         if analysis is None:
             return None
@@ -149,16 +142,20 @@ class Project:
     def differentiated_arguments(self, callee: str) -> frozenset[int]:
         """Positions of the arguments that ``callee``, a function of another module of the project,
         hands to autograd as they are."""
-        head = callee.split(".")[0]
-        if self.path is None or head not in self.imports.origins or head in self.imports.bound_names:
-            return frozenset()
-        if callee not in self._resolved:
-            self._resolved[callee] = self._target(callee)
-        target = self._resolved[callee]
-        if target is None or target[0] != "def":
-            return frozenset()
-        known = _TABLES.get(target[1])
-        return known[3].differentiated.get(target[2], frozenset()) if known is not None else frozenset()
+        found = self._definition(callee)
+        known = _TABLES.get(found[0]) if found is not None else None
+        return known[3].differentiated.get(found[1], frozenset()) if known is not None else frozenset()
+
+    def _definition(self, dotted: str, env=()) -> tuple[str, str] | None:
+        """(file, name) of the top-level function of another module of the project that ``dotted``
+        names (``helper``, ``common_layers.shape_list``), unless ``env`` or the module rebinds it."""
+        head = dotted.split(".")[0]
+        if self.path is None or head not in self.imports.origins or head in env or head in self.imports.bound_names:
+            return None
+        if dotted not in self._resolved:
+            self._resolved[dotted] = self._target(dotted)
+        target = self._resolved[dotted]
+        return (target[1], target[2]) if target is not None and target[0] == "def" else None
 
     def _note(self, file: str) -> None:
         if file not in _TABLES:

@@ -877,10 +877,12 @@ class RangeAnalysis:
         if tail == "clone" and operands:
             return self.range(operands[0], env, function, depth)
         if isinstance(node.func, cst.Name) or (method and dotted_name(node.func) and dotted_name(node.func).startswith("self.")):
-            handed_back = self._handed_back(node, dotted_name(node.func), function)
+            helper = self._helper_named(dotted_name(node.func), function)
+            handed_back = self._handed_back(node, helper) if helper is not None and helper.cls is None else None
             if handed_back is not None:  # cast_like(eps, x): the value of eps, in x's dtype
                 return self.range(handed_back, env, function, depth + 1)
-            result = self._helper_result(dotted_name(node.func), function)
+            # (a guard inside a helper counts)
+            result = self.returned_range(helper) if helper is not None else UNKNOWN
             if result != UNKNOWN or not isinstance(node.func, cst.Name):
                 return result
         imported = self.project.function(node.func, env)
@@ -918,17 +920,11 @@ class RangeAnalysis:
             return NONNEGATIVE
         return None
 
-    def _handed_back(self, call: cst.Call, name: str, caller: FunctionInfo | None) -> cst.BaseExpression | None:
-        """The argument of ``call`` a same-module helper returns with its values kept (converted,
-        cast or reshaped, on every return path), else None."""
-        if "." in name:  # methods: another summary, not followed here
-            return None
-        helper = next((f for f in self.index.functions if f.name == name and f.cls is None
-                       and isinstance(f.node, cst.FunctionDef)), None)
-        if helper is None:
-            return None
+    def _handed_back(self, call: cst.Call, helper: FunctionInfo) -> cst.BaseExpression | None:
+        """The argument of ``call`` the module function ``helper`` returns with its values kept
+        (converted, cast or reshaped, on every return path), else None."""
         position = self._summary(("passes", helper), lambda: self._passed_through(helper))
-        if position is None or position == UNKNOWN:
+        if position is None:
             return None
         parameter = [p.name.value for p in helper.parameters()][position]
         return argument_for(call, parameter, position)
@@ -958,16 +954,12 @@ class RangeAnalysis:
             found.add(names.index(value.value))
         return found.pop() if len(found) == 1 else None
 
-    def _helper_result(self, name: str, caller: FunctionInfo | None) -> Interval:
-        """The range of what a same-module helper returns (a guard inside a helper counts)."""
+    def _helper_named(self, name: str, caller: FunctionInfo | None) -> FunctionInfo | None:
+        """The same-module function (or, for ``self.m``, the caller's method) a call names."""
         if name.startswith("self."):
-            helper = caller.cls.methods.get(name[5:]) if caller and caller.cls else None
-        else:
-            helper = next((f for f in self.index.functions if f.name == name and f.cls is None
-                           and isinstance(f.node, cst.FunctionDef)), None)
-        if helper is None:
-            return UNKNOWN
-        return self.returned_range(helper)
+            return caller.cls.methods.get(name[5:]) if caller and caller.cls else None
+        return next((f for f in self.index.functions if f.name == name and f.cls is None
+                     and isinstance(f.node, cst.FunctionDef)), None)
 
     def returned_range(self, helper: FunctionInfo, depth: int = 0) -> Interval:
         """The join of the ranges of what ``helper`` returns: a summary of the helper, the same for
@@ -992,7 +984,7 @@ class RangeAnalysis:
             return self._summaries[key]
         if key in self._summarizing:
             self._summary_cuts += 1
-            return None if key[0] == "passed" else UNKNOWN
+            return None if key[0] in ("passed", "passes") else UNKNOWN
         self._summarizing.add(key)
         cuts = self._summary_cuts
         try:
