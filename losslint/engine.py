@@ -122,7 +122,8 @@ class _Dispatcher:
 
     def run(self, root: cst.CSTNode) -> None:
         facts, table, check_time = self.facts, self.table, bounds.check_time
-        if not self.anywhere and not (facts.scopes.functions or facts.scopes.statements):
+        if not self.anywhere and not (facts.scopes.functions or facts.scopes.statements) \
+                and not facts.may_compute_loss():
             return  # no loss code, and every rule looks only inside it: no handler can be called
         # Iterative (trees nest deeper than the stack): a node, then later (node,) to leave it.
         stack: list = [root]
@@ -137,14 +138,21 @@ class _Dispatcher:
             if visited & 255 == 1:  # the first node, then every 256th
                 check_time()
             facts.enter(node)
+            loss_call = None  # is the node a loss API's call (loss code wherever it stands)? asked once
             for rule, handler, anywhere, on_path, control in table.get(type(node), ()):
-                if anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control))):
-                    try:
-                        handler(node)
-                    except (RecursionError, MemoryError, bounds.OverBudget):
-                        raise
-                    except Exception as error:
-                        raise RuleError(rule.code, error) from error
+                if not (anywhere or (facts.in_loss_scope and (not on_path or facts.on_loss_path(node, control)))):
+                    if not on_path or type(node) is not cst.Call:
+                        continue
+                    if loss_call is None:
+                        loss_call = facts.computes_loss(node)
+                    if not loss_call:
+                        continue
+                try:
+                    handler(node)
+                except (RecursionError, MemoryError, bounds.OverBudget):
+                    raise
+                except Exception as error:
+                    raise RuleError(rule.code, error) from error
             push((node,))
             extend(reversed(children(node)))
 

@@ -14,6 +14,7 @@ from losslint.core.project import Project
 from losslint.core.ranges import NONZERO, OUTER, RangeAnalysis, nonzero_facts, with_facts
 from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
+from losslint.core import vocabulary as V
 from losslint.core.values import Grad, Kind, Value, ValueAnalysis
 from losslint.core.walk import iter_nodes, walk
 
@@ -58,6 +59,7 @@ class FileFacts:
         self._statements: list[cst.CSTNode] = []
         self._loss_depth = 0  # loss statements (sink slices) the traversal is in
         self._function_loss: list[bool] = []  # per enclosing function: is it loss code?
+        self._may_compute_loss: bool | None = None
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
         self._reduced: dict[FunctionInfo, str] | None = None
@@ -181,6 +183,34 @@ class FileFacts:
     def value(self, node: cst.BaseExpression) -> Value:
         """What the expression holds where the traversal is: kind, gradient, provenance."""
         return self.values.value(node, self.env(), self.function)
+
+    def may_compute_loss(self) -> bool:
+        """Does some function call a loss API or a loss class (a superset of where ``computes_loss``
+        holds, read from the index: no walk)?"""
+        if self._may_compute_loss is None:
+            qualify = self.imports.qualify_dotted
+            self._may_compute_loss = any(
+                (qualified := qualify(callee)) is not None
+                and (V.LOSS_FUNCTION.match(qualified) or V.LOSS_CLASS.match(qualified))
+                for info in self.index.functions for callee in info.calls)
+        return self._may_compute_loss
+
+    def computes_loss(self, call: cst.Call) -> bool:
+        """Is the call a loss by itself: a loss API (``F.cross_entropy``, ``tf.nn.*cross_entropy*``,
+        ``keras.losses.*``) or an object built from a loss class (``nn.BCELoss()(p, y)``,
+        ``self.criterion = nn.CrossEntropyLoss()`` then ``self.criterion(p, y)``)? Wherever it
+        stands, what it is handed is a loss's input."""
+        qualified = self.imports.qualify(call.func)
+        if qualified is not None:
+            return bool(V.LOSS_FUNCTION.match(qualified))
+        func = call.func
+        if isinstance(func, cst.Call):
+            qualified = self.imports.qualify(func.func)
+            return qualified is not None and bool(V.LOSS_CLASS.match(qualified))
+        name = dotted_name(func)
+        if name is None or name.count(".") > 1 or ("." in name and not name.startswith("self.")):
+            return False  # a method of a value (``x.sum()``) builds no loss object
+        return self.loss_object(func) is not None
 
     def loss_object(self, func: cst.BaseExpression) -> tuple[str, cst.Call | None] | None:
         """The loss class a called object was built from, wherever it was built (``criterion =
