@@ -162,7 +162,7 @@ class LossScopes:
             roots |= self.callables(value)
         for value in index.differentiated:
             roots |= self.callables(value)
-        for sink in [*index.sinks, *self._sinks_through_helpers()]:
+        for sink in [*index.sinks, *self._sinks_through_helpers(), *self._stored_losses()]:
             if sink.how == "step" and not self._is_differentiated_loss(sink):
                 continue
             roots |= self._slice_sink(sink)
@@ -195,8 +195,8 @@ class LossScopes:
         if info.cls is not None and self.is_excluded_class(info.cls) and not self.is_torch_loss(info.cls) \
                 and not self.is_keras_loss(info.cls) and not V.strongly_loss_named(info.name):
             return True  # a metric's update; not a sampler's wishart_kl term
-        if V.NOT_LOSS_WORDS.search(info.name) and not V.LOSS_WORDS.search(info.name):
-            return True
+        if V.NOT_LOSS_WORDS.search(info.name) and not V.LOSS_WORDS.search(info.name) and not info.name.startswith("__"):
+            return True  # (``__init__`` constructs: it initializes no weights, and a TF1 graph's loss is built there)
         if self.values.no_grad(info):
             return True
         top = info
@@ -216,9 +216,10 @@ class LossScopes:
         if isinstance(info.node, cst.Lambda):
             return False
         names = [info.name] + ([info.cls.name] if info.cls is not None and info.parent is None else [])
-        if self.path_named_loss:
-            names.append(self.file_stem)
         words = set().union(*(V.loss_words(n) for n in names))
+        by_file_only = not words and self.path_named_loss
+        if self.path_named_loss:
+            words |= V.loss_words(self.file_stem)
         named_loss_returned = not words and self._returns_a_named_loss(info)
         if not words and not named_loss_returned and info not in self.loss_bearing():
             return False  # nothing it reads can give a loss: what it returns need not be computed
@@ -236,7 +237,14 @@ class LossScopes:
         if not words:
             # ``pos_loss = -torch.log(torch.sigmoid(out) + eps).mean(); return pos_loss + neg_loss``:
             # a value with a gradient that the function's own code names a loss
-            return named_loss_returned and returned.grad.value == "yes"
+            return named_loss_returned and (returned.grad.value == "yes" or self._returns_a_named_loss_with_gradient(info))
+        if by_file_only:
+            # A function of a losses module named for nothing else: a loss where its result can carry
+            # a gradient; an error rate or a hard dice beside the losses (argmax, thresholds) is a metric.
+            # (A weak word of the file's name, ``cost.py``, needs the gradient shown.)
+            gradient = ("yes",) if not words - V.WEAK_LOSS_TOKENS else ("yes", "maybe")
+            return returned.grad.value in gradient and returned.kind.value in ("tensor", "unknown") \
+                and not returned.is_constant
         if not words - V.WEAK_LOSS_TOKENS:
             return returned.grad.value == "yes" or bool({"from-tensor", "stepped", "detached"} & returned.provenance)
         return returned.kind.value in ("tensor", "mask", "index", "unknown", "number", "numpy") \
@@ -252,6 +260,30 @@ class LossScopes:
         return any(isinstance(node, cst.Return) and node.value is not None
                    and not named.isdisjoint(used_names(node.value, values_only=True))
                    for node in iter_nodes(info.node.body, skip_functions=True))
+
+    def _returns_a_named_loss_with_gradient(self, info: FunctionInfo) -> bool:
+        """Is a part of what the function returns that reads a local it names a loss a value with a
+        gradient (``return pos_loss + neg_loss``; tensor2tensor's ``return output, {"training":
+        loss}``), not a number made of it (``return loss.item()``)? The local returned as it is
+        counts where its gradient is unknown (computed by another module's model)."""
+        named = {t for a in info.assignments for t in a.targets if "." not in t and V.strongly_loss_named(t)}
+        ranges = self.values.ranges
+        for statement in iter_nodes(info.node.body, skip_functions=True):
+            if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return)
+                    and statement.body[0].value is not None):
+                continue
+            parts = [part for part in _parts(statement.body[0].value)
+                     if not named.isdisjoint(used_names(part, values_only=True))]
+            if not parts:
+                continue
+            env = ranges.env_before(info, statement)
+            for part in parts:
+                value = self.values.value(part, env, info)
+                # the local itself, a tensor whose gradient is not known either way: its name decides
+                if value.grad.value == "yes" or (isinstance(part, cst.Name) and value.is_float_tensor
+                                                 and value.grad.value == "maybe" and not value.is_constant):
+                    return True
+        return False
 
     def loss_bearing(self) -> set[FunctionInfo]:
         """The functions whose value can carry a loss, by what they call and read: a call named
@@ -358,7 +390,15 @@ class LossScopes:
             method = cls.methods.get(name[5:])
             return {method} if method else set()
         if "." in name:
-            return set()
+            # ``Helper.method(x)`` of a class of the module; ``Function.apply(x)`` of an autograd
+            # Function runs its ``forward``.
+            head, _, attribute = name.partition(".")
+            owner = self.index.classes.get(head)
+            if owner is None or "." in attribute:
+                return set()
+            method = owner.methods.get("forward" if attribute == "apply" and "apply" not in owner.methods
+                                       else attribute)
+            return {method} if method is not None else set()
         return {f for f in self.index.functions if f.name == name and (f.cls is None or f.parent is not None)
                 and (isinstance(f.node, cst.FunctionDef) or f.parent is None)}  # a def, or a lambda bound to the name
 
@@ -402,7 +442,9 @@ class LossScopes:
                     # ``return weights, costs``: later elements that carry a gradient are losses too
                     # (``return loss, acc.item()``: a metric does not).
                     env = ranges.env_before(function, statement)
-                    extra = [(e.value, self.values.value(e.value, env, function)) for e in value.elements[1:]]
+                    # (and the parts of a record beside the output: ``return output, {"training": loss}``)
+                    extra = [(part, self.values.value(part, env, function))
+                             for e in value.elements[1:] for part in _parts(e.value)]
                     returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"]
         if not returns:
             return None
@@ -469,6 +511,34 @@ class LossScopes:
             for call, caller in calls if positions else ():
                 positional = [a.value for a in call.args if a.keyword is None and not a.star]
                 found += [LossSink(positional[i], caller, 0, "helper") for i in positions if i < len(positional)]
+        return found
+
+    def _stored_losses(self) -> list[LossSink]:
+        """Losses a method keeps on its object for training code elsewhere to read (a TF1 graph
+        class's ``self.total_loss = generator_loss + expert_loss`` in ``__init__``, later handed to
+        ``opt.minimize(model.total_loss)``): a value with a gradient that is a loss by content (a
+        loss API's value, a sum of them) or that the attribute's own name calls a loss. The storing
+        statement and what feeds it are loss code."""
+        found = []
+        for info in self.index.functions:
+            if info.cls is None or info in self.excluded or not isinstance(info.node, cst.FunctionDef):
+                continue
+            for assignment in info.assignments:
+                attributes = [t[5:] for t in assignment.targets if t.startswith("self.") and t.count(".") == 1]
+                small = assignment.statement.body[0]
+                if not attributes or not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+                    continue
+                # cheap first: a loss is named somewhere here (the attribute, or what the value reads)
+                if not any(map(V.loss_named, attributes)) and not any(
+                        map(V.loss_named, used_names(small.value, values_only=True))):
+                    continue
+                env = self.values.ranges.env_before(info, assignment.statement)
+                value = self.values.value(small.value, env, info)
+                if not (value.is_float_tensor and value.grad.value != "no"):
+                    continue
+                if "loss" in value.provenance or any(map(V.strongly_loss_named, attributes)):
+                    self.statements.add(assignment.statement)
+                    found.append(LossSink(small.value, info, assignment.order, "stored"))
         return found
 
     def _is_differentiated_loss(self, sink: LossSink) -> bool:
@@ -565,6 +635,15 @@ def _loss_content(value):
         else:
             break
     return value
+
+
+def _parts(value: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The parts of a returned record: the items of tuples, lists and dict literals, nested."""
+    if isinstance(value, (cst.Tuple, cst.List)):
+        return [p for e in value.elements if not isinstance(e, cst.StarredElement) for p in _parts(e.value)]
+    if isinstance(value, cst.Dict):
+        return [p for e in value.elements if isinstance(e, cst.DictElement) for p in _parts(e.value)]
+    return [value]
 
 
 def _stored_into(statement: cst.SimpleStatementLine) -> set[str]:

@@ -806,6 +806,11 @@ class ValueAnalysis:
                 return Value(Kind.UNKNOWN, receiver.grad)
             operands = [v(p) for p in positional]
             tensors = [o for o in operands if o.is_tensor]
+            if V.returns_a_loss(method):
+                # ``self.head.loss(q, k)``, ``sampler.get_variational_loss()`` of an object not seen:
+                # what the method's name says it returns, where nothing else tells
+                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
+                             frozenset({"loss"}))
             if tensors:  # an object's method applied to tensors (a layer, a distribution, a helper)
                 return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)))
             return Value(Kind.UNKNOWN, receiver.grad)

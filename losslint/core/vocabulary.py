@@ -179,6 +179,15 @@ class LossText:
         return any(token in lowered and pattern.search(data) for token, pattern in self.short.items())
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def returns_a_loss(method: str) -> bool:
+    """Does a method's name say it returns one loss: its last word a strong loss word
+    (``loss``, ``compute_loss``, ``get_variational_loss``, ``kl_divergence``), not a record of
+    them (``losses``) nor a setting of one (``loss_weight``, ``get_loss_scale``)?"""
+    words = name_words(method)
+    return bool(words) and not words[-1].endswith("es") and bool(loss_words(words[-1]) - WEAK_LOSS_TOKENS)
+
+
 def strongly_loss_named(name: str) -> bool:
     return bool(loss_words(name) - WEAK_LOSS_TOKENS)
 
