@@ -345,8 +345,13 @@ def test_a_custom_autograd_forward_and_the_helpers_only_it_calls_run_without_gra
     # pytorch_toolbelt's bi-tempered loss: a binary search whose steps autograd never sees.
     from tests.conftest import lint
 
-    # Still loss code (its value is the loss's): the log of a count that may be 0 is reported, the steps are not.
-    assert [d.code for d in lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py")] == ["LL201"]
+    # Still loss code (its value is the loss's, through Function.apply): the log of a count that may
+    # be 0 is reported, the steps are not.
+    applied = BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION + \
+        "\n\ndef tempered_loss(a, t):\n    return ComputeNormalization.apply(a, t, 5).mean()\n"
+    assert [d.code for d in lint(applied, filename="bitempered_loss.py")] == ["LL201"]
+    # Called by nothing, a helper of a losses module whose value carries no gradient is no loss.
+    assert lint(BINARY_SEARCH + "\n\n" + CUSTOM_FUNCTION, filename="bitempered_loss.py") == []
     called_by_a_loss = BINARY_SEARCH + "\n\ndef tempered_loss(a, t):\n    return binary_search(a, t, 5).mean()\n"
     assert [d.code for d in lint(called_by_a_loss, filename="bitempered_loss.py")] == ["LL103", "LL201", "LL103"]
 
@@ -925,18 +930,78 @@ def test_a_loss_stored_in_the_returned_object_is_on_the_loss_path():
     # peft's CPT: the loss is put on the model output, which is what the method returns.
     code = """
         import torch
-        from torch.nn import CrossEntropyLoss
 
         def calculate_loss(base_model_output, labels):
-            loss_fct = CrossEntropyLoss(reduction="none")
-            loss = loss_fct(torch.softmax(base_model_output.logits, dim=-1), labels)
+            probs = torch.softmax(base_model_output.logits, dim=-1)
+            loss = -torch.log(probs).gather(-1, labels)
             base_model_output.loss = loss.mean()
             return base_model_output
     """
-    assert [(d.code, d.location.row) for d in lint(code, codes={"LL219"})] == [("LL219", 6)]
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL214"})] == [("LL214", 5)]
     # Stored on the object itself, it is state, not the returned value.
     assert lint(code.replace("base_model_output.loss =", "self.last =").replace(
-        "(base_model_output, labels)", "(self, base_model_output, labels)"), codes={"LL219"}) == []
+        "(base_model_output, labels)", "(self, base_model_output, labels)"), codes={"LL214"}) == []
+
+
+def test_a_loss_api_call_is_loss_code_wherever_it_stands():
+    from tests.conftest import lint
+
+    # espnet's SLU forward, ignite's perplexity: the call's value is a loss, whatever the function.
+    code = """
+        import torch.nn.functional as F
+
+        class Perplexity:
+            def update(self, y_pred, y):
+                nll = F.cross_entropy(F.softmax(y_pred, dim=-1), y, reduction="sum")
+                self.total += nll.item()
+    """
+    assert [(d.code, d.location.row) for d in lint(code)] == [("LL219", 5)]
+    # Only the call itself: the softmax's other uses in the function are not loss code.
+    other = code.replace("self.total += nll.item()", "self.entropy = -(F.softmax(y_pred, -1) * y_pred).sum().item()")
+    assert [(d.code, d.location.row) for d in lint(other)] == [("LL219", 5)]
+
+
+def test_a_loss_kept_on_the_object_is_loss_code():
+    from tests.conftest import lint
+
+    # stable-baselines' GAIL discriminator: a TF1 graph whose loss is built in __init__ and kept for
+    # the training code of another module.
+    code = """
+        import tensorflow as tf
+
+        class Discriminator:
+            def __init__(self, obs):
+                logits = tf.layers.dense(obs, 1)
+                labels = tf.ones_like(logits)
+                expert_loss = -(labels * tf.log(tf.sigmoid(logits)) + (1 - labels) * tf.log(1 - tf.sigmoid(logits)))
+                entropy_loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=labels))
+                self.total_loss = tf.reduce_mean(expert_loss) + entropy_loss
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL218"})] == [("LL218", 7)]
+    # A reward kept on the object is not a loss: neither a loss API's value nor named one.
+    reward = code.replace("self.total_loss = tf.reduce_mean(expert_loss) + entropy_loss",
+                          "self.reward = -tf.reduce_mean(expert_loss)")
+    assert lint(reward, codes={"LL218"}) == []
+
+
+def test_a_loss_returned_in_a_record_beside_the_output_is_on_the_path():
+    from tests.conftest import lint
+
+    # tensor2tensor's model bodies return (output, {"training": loss}).
+    code = """
+        import tensorflow as tf
+
+        class Similarity(T2TModel):
+            def body(self, features):
+                logits = self.encode(features)
+                labels = features["labels"]
+                loss = -(labels * tf.log(tf.sigmoid(logits)) + (1 - labels) * tf.log(1 - tf.sigmoid(logits)))
+                return logits, {"training": loss}
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL218"})] == [("LL218", 7)]
+    # Logged as a number, it is no loss.
+    logged = code.replace('{"training": loss}', '{"training": float(loss.numpy().mean())}')
+    assert lint(logged, codes={"LL218"}) == []
 
 
 def test_names_unpacked_from_a_comprehension_over_a_literal_hold_each_its_own_value():
@@ -1038,15 +1103,15 @@ def test_a_function_returning_a_record_of_losses_is_loss_code():
 
         def forward(dense_y, target, smooth):
             mmi = F.cross_entropy(dense_y, target)
-            loss_dense = F.binary_cross_entropy(torch.sigmoid(dense_y), target + smooth)
+            loss_dense = -torch.log(torch.sigmoid(dense_y)).mean() * smooth
             result = {"losses": {"mmi": mmi}, "temp": 1.0}
             result["losses"]["dense"] = loss_dense
             return result
     """
-    assert [(d.code, d.location.row) for d in lint(code, codes={"LL218"})] == [("LL218", 6)]
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL213"})] == [("LL213", 6)]
     # A record of what is no loss (sizes, a temperature) is not.
     assert lint(code.replace("F.cross_entropy(dense_y, target)", "dense_y.size(0)").replace(
-        'result["losses"]["dense"] = loss_dense', 'print(loss_dense)'), codes={"LL218"}) == []
+        'result["losses"]["dense"] = loss_dense', 'print(loss_dense)'), codes={"LL213"}) == []
 
 
 def test_what_is_packed_beside_the_loss_for_a_helper_is_not_on_its_path():
@@ -1097,3 +1162,82 @@ def test_sizes_by_how_they_are_unpacked_and_divided():
         def cluster_loss(v):
             probe(torch.norm(input=v, dim=1))
     """).lo == 0
+
+
+def test_a_function_of_a_losses_module_named_for_nothing_else_is_a_loss_by_its_gradient():
+    def loss_functions_of(code: str, path: str) -> set[str]:
+        source = textwrap.dedent(code)
+        facts = FileFacts(cst.parse_module(source), source, (), None, path)
+        return {f.qualname for f in facts.scopes.functions}
+
+    # speechbrain's classification_error, tensorlayer's hard IoU: metrics kept beside the losses.
+    code = """
+        import torch
+
+        def classification_error(probabilities, targets):
+            return (torch.argmax(probabilities, dim=-1) != targets).float().mean()
+
+        def iou_coe(output, target, threshold=0.5):
+            hard = (output > threshold).float()
+            return (hard * target).sum() / ((hard + target) >= 1).float().sum()
+
+        def smoothed_terms(probabilities, targets):
+            return -(targets * torch.log(probabilities)).sum()
+
+        def cosine_similarity(v1, v2):
+            return (v1 * v2).sum(1) / (v1.norm(dim=1) * v2.norm(dim=1))
+    """
+    assert loss_functions_of(code, "pkg/losses.py") == {"smoothed_terms", "cosine_similarity"}
+    # A weak word of the file's name (cost.py) needs the gradient shown: a prediction, not any tensor.
+    assert loss_functions_of(code, "pkg/cost.py") == {"smoothed_terms"}
+    # The function's own name still decides for itself: a dice loss on a threshold is a bug to report.
+    assert "dice_loss" in loss_functions_of(code.replace("def iou_coe", "def dice_loss"), "pkg/losses.py")
+
+
+def test_an_attribute_of_another_instance_of_a_class_of_the_module():
+    # stable-baselines' DiagGaussian.kl(self, other): other.std is what __init__ set, exp(logstd) > 0.
+    code = """
+        import tensorflow as tf
+
+        class Gaussian:
+            def __init__(self, logstd):
+                self.logstd = logstd
+                self.std = tf.exp(logstd)
+
+            def kl(self, other):
+                assert isinstance(other, Gaussian)
+                probe(other.std)
+    """
+    assert range_of(code) == POSITIVE
+    assert range_of(code.replace("assert isinstance(other, Gaussian)", "pass").replace(
+        "def kl(self, other)", 'def kl(self, other: "Gaussian")')) == POSITIVE
+    # Declared as nothing, or as a class not of the module, it may hold anything.
+    assert range_of(code.replace("assert isinstance(other, Gaussian)", "pass")) == UNKNOWN
+    assert range_of(code.replace("isinstance(other, Gaussian)", "isinstance(other, Normal)")) == UNKNOWN
+
+
+def test_a_convex_combination_lies_between_its_terms():
+    # seesaw's ratio ** p * index + (1 - index); a focal loss's p * t + (1 - p) * (1 - t)
+    assert range_of("""
+        import torch
+
+        def seesaw_loss(ratio, scores):
+            index = (scores > 0.5).float()
+            probe(ratio.clamp(min=1) * index + (1 - index))
+    """) == Interval(1.0, math.inf, True, False)
+    assert range_of("""
+        import torch
+
+        def focal_loss(logits, targets):
+            p = torch.sigmoid(logits)
+            t = (targets > 0).float()
+            probe(p * t + (1 - p) * (1 - t))
+    """) == UNIT
+    # A weight that may leave [0, 1] is no convex combination: the sum's range.
+    assert range_of("""
+        import torch
+
+        def weighted(logits, w):
+            p = torch.sigmoid(logits)
+            probe(p * w + (1 - p) * (1 - w))
+    """) == UNKNOWN

@@ -405,3 +405,29 @@ def test_min_of_settings_read_through_a_local_alias_of_self_is_python_arithmetic
     """
     assert codes(body.format(alias="self.hparams")) == []
     assert codes(body.format(alias="features")) == ["LL104"]
+
+
+def test_a_growing_value_summed_or_scaled_still_overflows_exp():
+    body = """
+        import torch
+
+        def energy_loss(pred, target, tau=0.5):
+            sse = ((pred - target) ** 2).sum()
+            return torch.exp(EXPR).mean()
+    """
+    assert codes(body.replace("EXPR", "sse / tau")) == ["LL204"]
+    assert codes(body.replace("EXPR", "0.5 * sse")) == ["LL204"]
+    # Bounded above (a negative square), or shrinking (a square in the divisor): no overflow.
+    assert codes(body.replace("EXPR", "-sse / tau")) == []
+    assert codes(body.replace("EXPR", "tau / (1 + sse)")) == []
+
+
+def test_a_default_written_as_arithmetic_is_the_number_it_computes():
+    body = """
+        import torch.nn.functional as F
+
+        def power_transform_loss(pred, target, lam=DEFAULT):
+            return F.mse_loss(((pred + 1).pow(lam) - 1) / lam, target)
+    """
+    assert codes(body.replace("DEFAULT", "1 / 13")) == ["LL206"]
+    assert codes(body.replace("DEFAULT", "2 ** 1")) == []  # an integer power

@@ -584,7 +584,8 @@ class RangeAnalysis:
             return left.any_power()
         right = self.range(node.right, env, function, depth)
         if isinstance(op, cst.Add):
-            return left + right
+            blended = self._convex_combination(node, env, function, depth)
+            return blended if blended is not None else left + right
         if isinstance(op, cst.Subtract):
             # a - a * m with a >= 0 and m in [0, 1] is a * (1 - m): in [0, max a] (zeroing a diagonal).
             if isinstance(node.right, cst.BinaryOperation) and isinstance(node.right.operator, cst.Multiply) \
@@ -601,6 +602,23 @@ class RangeAnalysis:
         if isinstance(op, cst.Divide):
             return left / right
         return UNKNOWN
+
+    def _convex_combination(self, node: cst.BinaryOperation, env: Env, function, depth: int) -> Interval | None:
+        """``x * m + y * (1 - m)`` (or ``+ (1 - m)``: y = 1) with m in [0, 1] lies between x and y,
+        element by element (a focal loss's ``alpha * t + (1 - alpha) * (1 - t)``, seesaw's
+        ``ratio ** p * index + (1 - index)``): the join of their ranges, not the sum."""
+        for first, second in ((node.left, node.right), (node.right, node.left)):
+            first, second = _unparenthesized(first), _unparenthesized(second)
+            if not (isinstance(first, cst.BinaryOperation) and isinstance(first.operator, cst.Multiply)):
+                continue
+            for weight, x in ((first.left, first.right), (first.right, first.left)):
+                y = _complement_weighted(second, weight)
+                if y is None:
+                    continue
+                factor = self.range(weight, env, function, depth)
+                if factor.lo >= 0 and factor.hi <= 1:
+                    return self.range(x, env, function, depth).join(self.range(y, env, function, depth))
+        return None
 
     def _named(self, node: cst.Name | cst.Attribute, env: Env, function, depth: int) -> Interval:
         name = dotted_name(node)
@@ -642,6 +660,16 @@ class RangeAnalysis:
             if class_value is not None:
                 return self.range(class_value, {}, None, depth + 1)
             return UNKNOWN
+        if name.count(".") == 1 and function is not None:
+            # ``def kl(self, other): assert isinstance(other, DiagGaussian)``: an attribute of another
+            # instance of a class of the module holds what that class's __init__ set.
+            head, attribute = name.split(".")
+            cls = self.index.classes.get(_declared_class(function, head) or "")
+            if cls is not None and attribute not in cls.changed_attributes:
+                value = cls.init_attributes.get(attribute)
+                init = cls.methods.get("__init__")
+                if value is not None and init is not None:
+                    return self.range(value, {}, init, depth + 1)
         scope = function
         while scope is not None:
             param = scope.parameter(name)
@@ -726,8 +754,7 @@ class RangeAnalysis:
         if MASK_NAME.search(param.name.value):
             return UNIT
         default = param.default
-        if isinstance(default, (cst.Integer, cst.Float)) or (
-                isinstance(default, cst.UnaryOperation) and isinstance(default.expression, (cst.Integer, cst.Float))):
+        if default is not None and _numeric_literal(default):  # eps=1e-6, lam=1 / 13, gamma=-2
             return self.range(default, {}, None, MAX_DEPTH - 2)
         if isinstance(default, (cst.Name, cst.Attribute, cst.Call)) and not (
                 isinstance(default, cst.Name) and default.value == "None"):
@@ -1227,6 +1254,43 @@ def _target_names(target: cst.BaseExpression) -> list[str]:
     return [name] if name else []
 
 
+def _numeric_literal(node: cst.BaseExpression, depth: int = 0) -> bool:
+    """A number written out: a literal, or arithmetic of literals (``1 / 13``, ``2 ** -3``)."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    if depth > 8:
+        return False
+    if isinstance(node, cst.UnaryOperation):
+        return _numeric_literal(node.expression, depth + 1)
+    if isinstance(node, cst.BinaryOperation):
+        return _numeric_literal(node.left, depth + 1) and _numeric_literal(node.right, depth + 1)
+    return False
+
+
+def _unparenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
+    """An arithmetic expression without its parentheses (others keep theirs: ``()`` needs them)."""
+    return node.with_changes(lpar=(), rpar=()) if isinstance(node, cst.BinaryOperation) and node.lpar else node
+
+
+def _complement_weighted(node: cst.BaseExpression, weight: cst.BaseExpression) -> cst.BaseExpression | None:
+    """``y`` when ``node`` is ``y * (1 - weight)`` or ``(1 - weight) * y``; ``1`` for ``1 - weight``."""
+    weight = _unparenthesized(weight)
+
+    def is_complement(n: cst.BaseExpression) -> bool:
+        n = _unparenthesized(n)
+        return isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.Subtract) \
+            and isinstance(n.left, (cst.Integer, cst.Float)) and n.left.evaluated_value == 1 \
+            and _unparenthesized(n.right).deep_equals(weight)
+    if is_complement(node):
+        return cst.Integer("1")
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        if is_complement(node.right):
+            return node.left
+        if is_complement(node.left):
+            return node.right
+    return None
+
+
 def _same_expression(a: cst.BaseExpression, b: cst.BaseExpression) -> bool:
     return a.deep_equals(b)
 
@@ -1238,6 +1302,30 @@ def _class_attribute(cls: cst.ClassDef, name: str) -> cst.BaseExpression | None:
                 if isinstance(small, cst.Assign) and any(
                         isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
                     return small.value
+    return None
+
+
+def _declared_class(function: FunctionInfo, name: str) -> str | None:
+    """The class a parameter is declared to be, by its annotation (``other: Normal``,
+    ``other: "Normal"``) or by an ``assert isinstance(other, Normal)`` among the function's first
+    statements; None if neither says."""
+    if isinstance(function.node, cst.Lambda):
+        return None
+    param = function.parameter(name)
+    if param is None:
+        return None
+    if param.annotation is not None:
+        annotation = param.annotation.annotation
+        if isinstance(annotation, cst.SimpleString):
+            return annotation.evaluated_value
+        return dotted_name(annotation)
+    body = function.node.body
+    for statement in body.body[:6] if isinstance(body, cst.IndentedBlock) else ():
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        test = small.test if isinstance(small, cst.Assert) else None
+        if isinstance(test, cst.Call) and dotted_name(test.func) == "isinstance" and len(test.args) == 2 \
+                and isinstance(test.args[0].value, cst.Name) and test.args[0].value.value == name:
+            return dotted_name(test.args[1].value)
     return None
 
 

@@ -46,10 +46,16 @@ class ExpOverflow(Rule):
             node, env, depth = binding.value, binding.env, depth + 1
         return node
 
-    def _growth(self, node: cst.BaseExpression) -> str | None:
-        """What makes ``node`` grow without bound, or None for an ordinary (linear) argument."""
+    def _growth(self, node: cst.BaseExpression, depth: int = 0) -> str | None:
+        """What makes ``node`` grow without bound, or None for an ordinary (linear) argument. A
+        growing value keeps growing when summed or averaged, or scaled by a positive constant
+        (``sse = ((p - y) ** 2).sum(); exp(sse / tau)``)."""
+        if depth > 6:
+            return None
         if isinstance(node, cst.Call):
             op = self.facts.op_name(node)
+            if op in ("sum", "mean") and len(self.facts.operands(node)) >= 1:
+                return self._growth(self._definition(self.facts.operands(node)[0]), depth + 1)
             if op == "pow":
                 exponent = self.facts.operands(node)[1:2] or [a.value for a in node.args if a.keyword]
                 return "a power" if exponent and self.facts.range(exponent[0]).lo > 1 else None
@@ -58,8 +64,14 @@ class ExpOverflow(Rule):
             if isinstance(node.operator, cst.Power):
                 exponent = self.facts.range(node.right)
                 return "a power" if exponent.is_constant and exponent.lo > 1 else None
-            if isinstance(node.operator, cst.Multiply):
+            if isinstance(node.operator, (cst.Multiply, cst.Divide)):
                 left, right = self.facts.range(node.left), self.facts.range(node.right)
+                for scaled, scale in ((node.left, right), (node.right, left)):
+                    if scale.is_constant and scale.lo > 0:  # d ** 2 / tau, 0.5 * d ** 2
+                        return self._growth(self._definition(scaled), depth + 1)
+                    if isinstance(node.operator, cst.Divide):
+                        break  # (tau / d ** 2 shrinks)
+            if isinstance(node.operator, cst.Multiply):
                 if node.left.deep_equals(node.right):
                     return "a square"
                 if not left.bounded and not right.bounded and not _mentions_targets(node) \
