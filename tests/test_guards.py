@@ -431,3 +431,27 @@ def test_a_default_written_as_arithmetic_is_the_number_it_computes():
     """
     assert codes(body.replace("DEFAULT", "1 / 13")) == ["LL206"]
     assert codes(body.replace("DEFAULT", "2 ** 1")) == []  # an integer power
+
+
+def test_a_value_reaching_the_loss_only_detached_has_no_gradient_hazard():
+    # speechbrain's binary spherical quantizer: a hard sign gate behind a straight-through estimator.
+    gate = """
+        import torch
+
+        def quantize_loss(x, target):
+            hard = torch.where(x > 0, torch.ones_like(x), -torch.ones_like(x))
+            q = x + (hard - x)DETACH
+            return ((q - target) ** 2).mean()
+    """
+    assert codes(gate.replace("DETACH", ".detach()")) == []
+    assert codes(gate.replace("DETACH", "")) == ["LL101"]
+    # A sqrt at zero whose value only weights the loss as a constant: no inf gradient reaches it.
+    weight = """
+        import torch
+
+        def weighted_loss(pred, target):
+            scale = torch.sqrt(((pred - target) ** 2).mean(dim=0))
+            return (((pred - target) / (scale + 1e-6)DETACH) ** 2).mean()
+    """
+    assert codes(weight.replace("DETACH", ".detach()")) == []
+    assert codes(weight.replace("DETACH", "")) == ["LL203"]

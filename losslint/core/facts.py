@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from losslint.core.index import FunctionInfo, ModuleIndex, used_names
+from losslint.core.index import METADATA_ATTRIBUTES, FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.project import Project
@@ -16,7 +16,7 @@ from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
 from losslint.core import vocabulary as V
 from losslint.core.values import Grad, Kind, Value, ValueAnalysis
-from losslint.core.walk import iter_nodes, walk
+from losslint.core.walk import children, iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
                cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
@@ -60,6 +60,7 @@ class FileFacts:
         self._loss_depth = 0  # loss statements (sink slices) the traversal is in
         self._function_loss: list[bool] = []  # per enclosing function: is it loss code?
         self._may_compute_loss: bool | None = None
+        self._gradient_slices: dict = {}
         self._no_grad_depth = 0
         self._branch_facts: dict[int, tuple] = {}
         self._reduced: dict[FunctionInfo, str] | None = None
@@ -263,12 +264,13 @@ class FileFacts:
         """Can a numerical hazard at ``node`` hurt training? Not for a value made only of settings
         (``log(alpha)`` of a hyperparameter is the caller's contract, unless the literal itself is
         bad), and for a hazard of the gradient alone (sqrt or acos at the domain edge) not for a
-        value that carries no gradient (targets, constants, detached values)."""
+        value that carries no gradient (targets, constants, detached values) or that reaches the
+        loss only detached."""
         value = self.value(node)
         if value.is_constant and any(not self.imports.is_module_name(name.split(".")[0])
                                      for name in used_names(node, values_only=True)):
             return False  # read from settings (a default is not the value the caller passes)
-        return not (gradient_only and value.grad is Grad.NO)
+        return not (gradient_only and (value.grad is Grad.NO or not self.feeds_loss_gradient()))
 
     def range(self, node: cst.BaseExpression) -> Interval:
         return self.ranges.range(node, self.env(), self.function)
@@ -522,6 +524,47 @@ class FileFacts:
             found = self._within[id(node)] = frozenset(map(id, iter_nodes(node)))
         return found
 
+    def feeds_loss_gradient(self) -> bool:
+        """Does the current statement feed the loss other than through detached terms? A value
+        read only inside ``.detach()`` / ``stop_gradient`` (a straight-through estimator's ``x +
+        (hard - x).detach()``) reaches the loss's value but not its gradient. True where the loss
+        is not a function's returned value (sinks, statements): not worked out there."""
+        function, statement = self.function, self.statement
+        if function is None or statement is None or not self.scopes.is_loss_function(function) \
+                or isinstance(function.node, cst.Lambda):
+            return True
+        if function not in self._gradient_slices:
+            slice_ = self.scopes.loss_slice(function)
+            if slice_ is None:
+                self._gradient_slices[function] = None
+            else:
+                statements: set = set()
+                for returned, losses in slice_[0].items():
+                    env = self.ranges.env_before(function, returned)
+                    for loss in losses:
+                        self._differentiated_feeding(loss, env, statements)
+                self._gradient_slices[function] = (statements, set(slice_[1]))
+        found = self._gradient_slices[function]
+        if found is None:
+            return True
+        statements, feeding = found
+        # (what the slice reads beyond the returned value's own flow, a container's content, counts)
+        return statement in statements or statement not in feeding or statement in self.scopes.statements
+
+    def _differentiated_feeding(self, value: cst.BaseExpression, env, statements: set) -> None:
+        seen: set = set()
+        stack = [(value, env)]
+        while stack:
+            node, node_env = stack.pop()
+            for name in _names_read_with_gradient(node, self.imports):
+                for binding in node_env.get(name, ()):
+                    if binding is OUTER or id(binding) in seen or not hasattr(binding, "statement"):
+                        continue
+                    seen.add(id(binding))
+                    if binding.statement is not None:
+                        statements.add(binding.statement)
+                    stack.append((binding.value, binding.env))
+
     def gradient_lost_here(self, node: cst.CSTNode) -> bool:
         """Does ``node`` feed a term of the loss that depends on the prediction but carries no
         gradient (a step cut it: argmax, a cast comparison, round)? A step feeding a term that keeps
@@ -701,3 +744,34 @@ def _tests_for_infinity(function: FunctionInfo, name: str) -> bool:
                 if isinstance(tested, cst.Name) and tested.value in names:
                     return True
     return False
+
+
+def _names_read_with_gradient(node: cst.BaseExpression, imports) -> set[str]:
+    """The names whose values flow into ``node``, but for those read only under a gradient cut
+    (``x.detach()``, ``tf.stop_gradient(x)``) or for a size (``x.shape``, ``len(x)``)."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            names.add(current.value)
+            continue
+        if isinstance(current, cst.Attribute):
+            dotted = dotted_name(current)
+            if dotted is not None and dotted.startswith("self."):
+                names.add(".".join(dotted.split(".")[:2]))
+            elif current.attr.value not in METADATA_ATTRIBUTES:
+                stack.append(current.value)
+            continue
+        if isinstance(current, cst.Subscript):
+            stack.append(current.value)
+            continue
+        if isinstance(current, cst.Call):
+            func = current.func
+            tail = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            qualified = imports.qualify(func) or ""
+            if tail == "len" or (isinstance(func, cst.Attribute) and tail in V.GRADIENT_CUTS and not current.args) \
+                    or qualified.split(".")[-1] == "stop_gradient":
+                continue
+        stack.extend(children(current))
+    return names

@@ -37,6 +37,8 @@ class HardThresholdGate(Rule):
         args = [a.value for a in call.args if a.keyword is None]
         if len(args) != 3 or id(call) in self._substitutes:
             return
+        if not self.facts.feeds_loss_gradient():
+            return  # its value reaches the loss only detached (a straight-through estimator)
         condition, a, b = args
         # The inner where of a double where (same condition) only substitutes a safe argument.
         self._substitutes |= {id(n) for n in iter_nodes(call) if isinstance(n, cst.Call)
