@@ -1241,3 +1241,90 @@ def test_a_convex_combination_lies_between_its_terms():
             p = torch.sigmoid(logits)
             probe(p * w + (1 - p) * (1 - w))
     """) == UNKNOWN
+
+
+def test_an_else_branch_that_raises_does_not_reach_what_follows():
+    # tianshou's imitation update: loss from the regression or the classification branch, else raise.
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        def imitation_update(policy, batch, optim, kind):
+            if kind == "continuous":
+                loss = F.mse_loss(policy(batch).act, batch.act)
+            elif kind == "discrete":
+                act = torch.log(F.softmax(policy(batch).logits, dim=-1))
+                loss = F.nll_loss(act, batch.act)
+            else:
+                raise ValueError(kind)
+            optim.step(loss)
+    """
+    from tests.conftest import lint
+
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL214"})] == [("LL214", 8)]
+    # What follows sees the values of the branch taken: the one that does not raise.
+    assert range_of("""
+        def f(x):
+            if x > 1:
+                y = 2.0
+            else:
+                raise ValueError(x)
+            probe(y)
+    """) == Interval.const(2.0)
+
+
+def test_a_helper_named_for_the_loss_it_returns_gives_a_tensor():
+    from tests.conftest import lint
+
+    # torchrl's DreamerV3: self._step_value_loss(p, t) returns another module's cross entropy.
+    code = """
+        import torch
+        from .functional import two_hot_cross_entropy
+
+        class ValueLoss(torch.nn.Module):
+            def _step_value_loss(self, prediction, target):
+                return two_hot_cross_entropy(prediction, target, self.bins)
+
+            def forward(self, data, target, slow_target):
+                values = data.get("values")
+                loss = self._step_value_loss(values, target)
+                return loss + (0.5 * self._step_value_loss(values, slow_target)).item()
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL503"})] == [("LL503", 11)]
+    # A helper named for something else stays of unknown kind: .item() may be of a number.
+    assert lint(code.replace("_step_value_loss", "_step_value"), codes={"LL503"}) == []
+
+
+def test_a_record_built_by_dict_keywords_holds_its_entries():
+    from tests.conftest import lint
+
+    # mmpretrain's MoCoV3.loss: losses = dict(loss=self.head.loss(q, k)); return losses
+    code = """
+        import torch
+
+        class MoCo(torch.nn.Module):
+            def compute(self, q1, k2):
+                loss = 1e7 * self.head.loss(q1, k2) + self.head.loss(k2, q1)
+                losses = dict(loss=loss)
+                return losses
+    """
+    assert [d.code for d in lint(code, codes={"LL302"})] == ["LL302"]
+    assert lint(code.replace("dict(loss=loss)", "dict(size=q1.shape)"), codes={"LL302"}) == []
+
+
+def test_the_parents_compute_loss_gives_a_loss():
+    from tests.conftest import lint
+
+    # fairseq's adaptive span criterion: loss, _ = super().compute_loss(...); then loss.item() + aux.
+    code = """
+        import torch
+
+        class AdaptiveSpanCriterion(CrossEntropyCriterion):
+            def forward(self, model, sample):
+                net_output = model(**sample["net_input"])
+                loss, _ = super().compute_loss(model, net_output, sample)
+                total = loss.item() + model.get_aux_loss()
+                return total, sample["ntokens"], {}
+    """
+    assert [(d.code, d.location.row) for d in lint(code, codes={"LL503"})] == [("LL503", 7)]
+    assert lint(code.replace("super().compute_loss(", "super().compute_stats("), codes={"LL503"}) == []

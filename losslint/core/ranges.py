@@ -301,8 +301,14 @@ class RangeAnalysis:
                     else_env = self._walk([statement.orelse], else_env, envs, function)
                 elif isinstance(statement.orelse, cst.Else):
                     else_env = self._walk(statement.orelse.body.body, else_env, envs, function)
-                # A branch that always leaves (``if n == 0: return``) does not reach what follows.
-                env = else_env if _always_exits(statement.body) else _join(then_env, else_env)
+                # A branch that always leaves (``if n == 0: return``, ``else: raise``) does not reach
+                # what follows.
+                if _always_exits(statement.body):
+                    env = else_env
+                elif isinstance(statement.orelse, cst.Else) and _always_exits(statement.orelse.body):
+                    env = then_env
+                else:
+                    env = _join(then_env, else_env)
             elif isinstance(statement, (cst.For, cst.While)):
                 loop_env = dict(env)
                 if isinstance(statement, cst.For):

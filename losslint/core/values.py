@@ -550,7 +550,7 @@ class ValueAnalysis:
         if isinstance(func, cst.Name):
             name = func.value
             if name not in self.imports.bound_names or name not in env and self._is_builtin(name, function):
-                builtin = self._builtin(name, positional, v)
+                builtin = self._builtin(name, positional, v, keywords)
                 if builtin is not None:
                     return builtin
             return self._call_value(node, v(func), positional, keywords, env, function, frame, depth, name)
@@ -584,7 +584,7 @@ class ValueAnalysis:
     def _is_builtin(self, name: str, function) -> bool:
         return not any(f.name == name and isinstance(f.node, cst.FunctionDef) for f in self.index.functions)
 
-    def _builtin(self, name: str, positional, v) -> Value | None:
+    def _builtin(self, name: str, positional, v, keywords=None) -> Value | None:
         if name in ("len", "int", "round", "hash", "ord", "id", "bool"):
             values = [v(p) for p in positional]
             return NUMBER if all(x.is_constant for x in values) else NUMBER_FROM_DATA
@@ -609,6 +609,11 @@ class ValueAnalysis:
                 element = inner.element if inner.kind is Kind.CONTAINER else None
             if name == "range":
                 element = NUMBER
+            if name == "dict" and keywords:  # dict(loss=loss, acc=acc): a record, as its literal is
+                members = tuple((key, v(value)) for key, value in keywords.items())
+                for _, member in members:
+                    element = member if element is None else element.join(member)
+                return Value(Kind.CONTAINER, Grad.NO, frozenset(), element, members)
             return Value(Kind.CONTAINER, Grad.NO, frozenset(), element)
         if name in V.STRING_BUILTINS:
             return STRING if name in ("str", "repr", "format", "chr") else (
@@ -954,6 +959,8 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE, frozenset({"loss"}))
         if method == "__init__":
             return NONE
+        if V.returns_a_loss(method):  # super().compute_loss(model, out, sample): the parent's loss
+            return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE, frozenset({"loss"}))
         return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE)
 
     # -- same-module functions ------------------------------------------------------------------
@@ -1013,7 +1020,11 @@ class ValueAnalysis:
         if depth > MAX_DEPTH - 6:
             self._cut += 1  # cut short: what the caller computes from it holds at this depth only
             return UNKNOWN
-        return self.result_for(helper, self._bound(helper, positional, keywords, env, function, frame, depth), depth)
+        result = self.result_for(helper, self._bound(helper, positional, keywords, env, function, frame, depth), depth)
+        if result.kind is Kind.UNKNOWN and V.returns_a_loss(helper.name):
+            # ``self._step_value_loss(p, t)`` returning another module's loss: a tensor, as it says
+            return Value(Kind.TENSOR, result.grad, result.provenance | {"loss"})
+        return result
 
     def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int) -> Value:
         """What ``helper`` returns with these argument values bound to its parameters."""
