@@ -182,6 +182,8 @@ def test_eps_guard_recognised_through_names():
     ("import tensorflow as tf\nprobe(tf.keras.backend.log(x))", "log", "keras"),
     ("from tensorflow.keras import backend as K\nprobe(K.log(x))", "log", "keras"),
     ("from keras import ops\nprobe(ops.log(x))", "log", "keras"),
+    ("import tf_keras\nprobe(tf_keras.backend.log(x))", "log", "keras"),  # the Keras 2 package
+    ("import tf_keras as tfk\nprobe(tfk.backend.exp(x))", "exp", "keras"),
     ("import numpy as np\nprobe(np.log(x))", "log", "numpy"),
     ("probe(tf.math.log(x))", "log", "tf"),  # a snippet: the conventional alias
     ("probe(x.log())", "log", "tensor"),
@@ -1328,3 +1330,44 @@ def test_the_parents_compute_loss_gives_a_loss():
     """
     assert [(d.code, d.location.row) for d in lint(code, codes={"LL503"})] == [("LL503", 7)]
     assert lint(code.replace("super().compute_loss(", "super().compute_stats("), codes={"LL503"}) == []
+
+
+def test_an_inherited_target_builder_gives_values_without_gradient():
+    from tests.conftest import lint
+
+    # mmpose's RTMO head: targets from self._get_targets(...) of a base class, counts among them.
+    code = """
+        import torch
+
+        class Head(BaseHead):
+            def loss(self, feats, batch_data_samples):
+                scores = self.cls_head(feats)
+                targets = self.CALL(scores.detach(), batch_data_samples)
+                pos_masks, num_fg_imgs = targets
+                num_pos = torch.tensor(sum(num_fg_imgs), dtype=torch.float)
+                return (scores * pos_masks).sum() / num_pos
+    """
+    assert lint(code.replace("CALL", "_get_targets"), codes={"LL504"}) == []
+    # A submodule applied to the scores computes from the prediction: rewrapping it cuts the gradient.
+    assert [d.code for d in lint(code.replace("CALL", "refine_head"), codes={"LL504"})] == ["LL504"]
+
+
+def test_a_metric_returned_beside_the_loss_and_computed_in_its_loop_is_not_loss_code():
+    # tensor2tensor's calc_loss_psnr: one loop sums the loss and the PSNR; the PSNR is logged.
+    code = """
+        import tensorflow as tf
+
+        def psnr(true, pred):
+            return 10.0 * tf.log(1.0 / tf.reduce_mean(tf.square(true - pred))) / tf.log(10.0)
+
+        def calc_loss_psnr(gen_images, images):
+            loss, psnr_all = 0.0, 0.0
+            for x, gx in zip(images, gen_images):
+                loss += tf.reduce_mean(tf.square(x - gx))
+                psnr_all += psnr(x, gx)
+            return loss, psnr_all
+    """
+    assert loss_functions(code) == {"calc_loss_psnr"}
+    # Returned under a name of no metric, a later element with a gradient is a loss too.
+    assert loss_functions(code.replace("psnr_all", "recon_term").replace("psnr(", "log_ratio(")) == {
+        "calc_loss_log_ratio", "log_ratio"}

@@ -455,3 +455,17 @@ def test_a_value_reaching_the_loss_only_detached_has_no_gradient_hazard():
     """
     assert codes(weight.replace("DETACH", ".detach()")) == []
     assert codes(weight.replace("DETACH", "")) == ["LL203"]
+
+
+def test_an_identically_zero_term_has_no_weight_to_balance():
+    # trl's GOLD trainer: the loss of an empty batch, a zero that keeps the graph connected.
+    code = """
+        import torch
+
+        def distillation_loss(student_logits, empty):
+            if empty:
+                return torch.zeros(1, requires_grad=True) * student_logits.sum() * WEIGHT
+            return student_logits.logsumexp(-1).mean()
+    """
+    assert codes(code.replace("WEIGHT", "1e-8")) == []
+    assert codes(code.replace("torch.zeros(1, requires_grad=True) * ", "").replace("WEIGHT", "1e-8")) == ["LL302"]

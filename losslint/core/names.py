@@ -31,6 +31,10 @@ _PREFIXES = [
     ("tensorflow.", "tf."),
     ("tf.keras.backend.", "K."),
     ("tf.keras.", "keras."),
+    ("tf_keras.src.backend.", "K."),  # tf_keras: the Keras 2 package TensorFlow 2.16+ code imports
+    ("tf_keras.backend.", "K."),
+    ("tf_keras.src.", "keras."),
+    ("tf_keras.", "keras."),
     ("keras.src.backend.", "K."),
     ("keras.src.", "keras."),
     ("keras.backend.", "K."),
@@ -51,6 +55,8 @@ def normalize(qualified: str) -> str:
     for prefix, short in _PREFIXES:
         if qualified.startswith(prefix):
             return short + qualified[len(prefix):]
+    if qualified == "tf_keras":
+        return "keras"
     if qualified in ("tensorflow", "numpy", "torch.nn.functional", "keras.backend", "jax.numpy"):
         return normalize(qualified + ".").rstrip(".")
     return qualified

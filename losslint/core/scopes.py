@@ -411,7 +411,9 @@ class LossScopes:
             nested = {f for f in self.index.functions if f.parent is info}
         else:
             returns, statements, _ = slice_
-            nodes = [*statements, *(loss for losses in returns.values() for loss in losses)]
+            # A loop or a with in the slice binds what its header computes; its body's statements are
+            # in the slice by themselves where they feed the loss.
+            nodes = [_header(s) for s in statements] + [loss for losses in returns.values() for loss in losses]
             names = set().union(*(_called_names(n) | ({dotted_name(n.func)} - {None} if isinstance(n, cst.Call) else set())
                                   for n in nodes)) if nodes else set()
             read = set().union(*(used_names(n) for n in nodes)) if nodes else set()
@@ -445,7 +447,9 @@ class LossScopes:
                     # (and the parts of a record beside the output: ``return output, {"training": loss}``)
                     extra = [(part, self.values.value(part, env, function))
                              for e in value.elements[1:] for part in _parts(e.value)]
-                    returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"]
+                    # (a later element its name calls a metric, ``return loss, psnr_all``, is not)
+                    returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"
+                                           and not _named_a_metric(e)]
         if not returns:
             return None
         statements: set = set()
@@ -635,6 +639,23 @@ def _loss_content(value):
         else:
             break
     return value
+
+
+def _header(statement: cst.CSTNode) -> cst.CSTNode:
+    """What a compound statement computes itself: a loop's iterable, a with's items, a test."""
+    if isinstance(statement, cst.For):
+        return statement.iter
+    if isinstance(statement, cst.With):
+        return cst.Tuple([cst.Element(item.item) for item in statement.items])
+    if isinstance(statement, (cst.If, cst.While)):
+        return statement.test
+    return statement
+
+
+def _named_a_metric(node: cst.BaseExpression) -> bool:
+    """A local named for what is not a loss (``psnr_all``, ``acc``, ``stats``)."""
+    return isinstance(node, cst.Name) and bool(V.NOT_LOSS_WORDS.search(node.value)) \
+        and not V.LOSS_WORDS.search(node.value)
 
 
 def _parts(value: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -928,7 +928,10 @@ class ValueAnalysis:
         if callee.kind is Kind.FUNCTION:
             return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.NO)
         if callee.kind is Kind.UNKNOWN and "attribute" in callee.provenance:
-            # self.something(x) in a module: a submodule (a prediction) or a built loss (named so).
+            # self.something(x) in a module: a submodule (a prediction) or a built loss (named so);
+            # an inherited target builder (``self._get_targets(...)``) gives targets, no gradient.
+            if name is not None and V.prepares_targets(name):
+                return Value(Kind.UNKNOWN, Grad.NO)
             if name is not None and V.LOSS_WORDS.search(name):
                 return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
                              frozenset({"loss"}))

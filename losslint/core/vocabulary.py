@@ -7,6 +7,7 @@ unless a table says it holds whole spellings. A new framework spelling is a new 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 # Framework calls that make a new tensor from shapes, numbers or noise: no gradient flows in.
@@ -177,6 +178,16 @@ class LossText:
         if any(word in lowered for word in self.words):
             return True
         return any(token in lowered and pattern.search(data) for token, pattern in self.short.items())
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def prepares_targets(method: str) -> bool:
+    """Does a method's name say it builds the training targets (``_get_targets``,
+    ``build_targets``, ``assign``): values made from ground truth and detached predictions, which
+    carry no gradient?"""
+    words = name_words(method)
+    return any(a in ("get", "build", "make", "prepare", "compute") and b in ("target", "targets")
+               for a, b in itertools.pairwise(words)) or "assign" in words
 
 
 @functools.lru_cache(maxsize=1 << 12)

@@ -46,7 +46,13 @@ class ExtremeWeight(WeightedSumRule):
             return
         self._reported.add(id(node))
         low, high = self.facts.options["weight-band"]
-        if t.explicit and not low <= t.weight <= high:
+        if t.explicit and not low <= t.weight <= high and not self._identically_zero(node):
             self.report(node, f"a loss term weighted by {t.weight:g}, outside [{low:g}, {high:g}]: at this scale "
                               f"it either vanishes in float32 next to the other terms or dominates them; "
                               f"normalize the term instead of weighting it by an extreme constant")
+
+    def _identically_zero(self, node) -> bool:
+        """A term that is 0 whatever its inputs (``torch.zeros(1, requires_grad=True) * x.sum() * 1e-8``,
+        the placeholder loss of an empty batch): its weight scales nothing."""
+        value = self.facts.range(node)
+        return value.is_constant and value.lo == 0
