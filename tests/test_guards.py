@@ -469,3 +469,35 @@ def test_an_identically_zero_term_has_no_weight_to_balance():
     """
     assert codes(code.replace("WEIGHT", "1e-8")) == []
     assert codes(code.replace("torch.zeros(1, requires_grad=True) * ", "").replace("WEIGHT", "1e-8")) == ["LL302"]
+
+
+def test_an_optional_input_beside_the_prediction_carries_no_gradient():
+    # mmpose's OKS loss: areas=None, the ground-truth instance areas handed along with the targets.
+    code = """
+        import torch
+
+        class OKSLoss(torch.nn.Module):
+            def forward(self, output, target, areas=None):
+                dist = torch.norm(output - target, dim=-1)
+                if areas is not None:
+                    dist = dist / areas.pow(0.5).clip(min=1e-8).unsqueeze(-1)
+                return torch.exp(-dist.pow(2) / 2).mean()
+    """
+    assert codes(code) == []
+    # Required, and named for nothing, it may be a second prediction: the sqrt's inf gradient at 0 counts.
+    assert codes(code.replace("areas=None", "areas").replace("if areas is not None:", "if True:")) == ["LL203"]
+
+
+def test_a_keras_loss_over_elements_pooled_across_the_batch_has_no_per_sample_value():
+    # TF Model Garden's YOLOv7 loss: matched boxes of every image gathered into one tensor.
+    code = """
+        import tensorflow as tf
+
+        class BoxLoss(tf.keras.losses.Loss):
+            def call(self, labels, predictions):
+                matched = tf.gather_nd(predictions, labels["indices"])
+                iou = tf.reduce_sum(matched * labels["boxes"], axis=-1)
+                return tf.reduce_mean(1.0 - iou)
+    """
+    assert codes(code) == []
+    assert codes(code.replace('tf.gather_nd(predictions, labels["indices"])', "predictions")) == ["LL402"]

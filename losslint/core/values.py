@@ -1145,6 +1145,12 @@ class ValueAnalysis:
         named = V.named_role(name)
         if named is not None:
             return named
+        # An optional input (``areas=None``) beside a parameter named as the prediction: data handed
+        # along with it (instance areas, weights, a mask), not a second prediction.
+        param = function.parameter(name)
+        if param is not None and isinstance(param.default, cst.Name) and param.default.value == "None" \
+                and any(V.named_role(p) == "prediction" for p in params if p != name):
+            return "target"
         # The first tensor argument of a loss function or a forward is its prediction; a second,
         # its target (torch's (input, target) order).
         if len(params) >= 2 and name == params[0] and V.named_role(params[1]) == "target":
