@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from losslint.core.index import METADATA_ATTRIBUTES, FunctionInfo, ModuleIndex, used_names
+from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.project import Project
@@ -16,7 +16,7 @@ from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
 from losslint.core import vocabulary as V
 from losslint.core.values import Grad, Kind, Value, ValueAnalysis
-from losslint.core.walk import children, iter_nodes, walk
+from losslint.core.walk import iter_nodes, walk
 
 _STATEMENTS = frozenset({cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.If, cst.For, cst.While, cst.With,
                cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef, cst.Match})
@@ -539,10 +539,11 @@ class FileFacts:
                 self._gradient_slices[function] = None
             else:
                 statements: set = set()
+                seen: set = set()
                 for returned, losses in slice_[0].items():
                     env = self.ranges.env_before(function, returned)
                     for loss in losses:
-                        self._differentiated_feeding(loss, env, statements)
+                        self.ranges.feeding(loss, env, statements, seen, cut=self._cuts_gradient)
                 self._gradient_slices[function] = (statements, set(slice_[1]))
         found = self._gradient_slices[function]
         if found is None:
@@ -551,19 +552,12 @@ class FileFacts:
         # (what the slice reads beyond the returned value's own flow, a container's content, counts)
         return statement in statements or statement not in feeding or statement in self.scopes.statements
 
-    def _differentiated_feeding(self, value: cst.BaseExpression, env, statements: set) -> None:
-        seen: set = set()
-        stack = [(value, env)]
-        while stack:
-            node, node_env = stack.pop()
-            for name in _names_read_with_gradient(node, self.imports):
-                for binding in node_env.get(name, ()):
-                    if binding is OUTER or id(binding) in seen or not hasattr(binding, "statement"):
-                        continue
-                    seen.add(id(binding))
-                    if binding.statement is not None:
-                        statements.add(binding.statement)
-                    stack.append((binding.value, binding.env))
+    def _cuts_gradient(self, call: cst.Call) -> bool:
+        """``x.detach()``, ``tf.stop_gradient(x)``: what it is handed reaches its value only."""
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in V.GRADIENT_CUTS and not call.args:
+            return True
+        return (self.imports.qualify(func) or "").split(".")[-1] == "stop_gradient"
 
     def gradient_lost_here(self, node: cst.CSTNode) -> bool:
         """Does ``node`` feed a term of the loss that depends on the prediction but carries no
@@ -744,34 +738,3 @@ def _tests_for_infinity(function: FunctionInfo, name: str) -> bool:
                 if isinstance(tested, cst.Name) and tested.value in names:
                     return True
     return False
-
-
-def _names_read_with_gradient(node: cst.BaseExpression, imports) -> set[str]:
-    """The names whose values flow into ``node``, but for those read only under a gradient cut
-    (``x.detach()``, ``tf.stop_gradient(x)``) or for a size (``x.shape``, ``len(x)``)."""
-    names: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            names.add(current.value)
-            continue
-        if isinstance(current, cst.Attribute):
-            dotted = dotted_name(current)
-            if dotted is not None and dotted.startswith("self."):
-                names.add(".".join(dotted.split(".")[:2]))
-            elif current.attr.value not in METADATA_ATTRIBUTES:
-                stack.append(current.value)
-            continue
-        if isinstance(current, cst.Subscript):
-            stack.append(current.value)
-            continue
-        if isinstance(current, cst.Call):
-            func = current.func
-            tail = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            qualified = imports.qualify(func) or ""
-            if tail == "len" or (isinstance(func, cst.Attribute) and tail in V.GRADIENT_CUTS and not current.args) \
-                    or qualified.split(".")[-1] == "stop_gradient":
-                continue
-        stack.extend(children(current))
-    return names

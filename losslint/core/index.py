@@ -4,6 +4,7 @@ constants, and the places where a loss is handed to an optimizer (``compile(loss
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -424,10 +425,11 @@ FINITENESS_TESTS = frozenset({"isinf", "isnan", "isfinite", "isneginf", "isposin
 TYPE_FROM_ARGUMENT = frozenset({"type_as", "to", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 
 
-def _used_names(node: cst.CSTNode, values_only: bool = False) -> set[str]:
+def _used_names(node: cst.CSTNode, values_only: bool = False,
+                cut: Callable[[cst.Call], bool] | None = None) -> set[str]:
     """Names read by an expression; ``self.x`` counts as one name. With ``values_only``, names
     whose values flow into it: metadata reads (``x.shape``, ``len(x)``, ``y`` in ``x.type_as(y)``)
-    do not count."""
+    do not count, nor (with ``cut``) what the calls it accepts are handed (``x.detach()``)."""
     names: set[str] = set()
     stack = [node]
     while stack:
@@ -446,6 +448,8 @@ def _used_names(node: cst.CSTNode, values_only: bool = False) -> set[str]:
             stack.append(current.value)  # x[i:j], x[idx]: the values of x; the index only selects
             continue
         if values_only and isinstance(current, cst.Call):
+            if cut is not None and cut(current):
+                continue
             func = current.func
             if isinstance(func, cst.Name) and func.value == "len":
                 continue

@@ -248,9 +248,10 @@ class RangeAnalysis:
         return holding
 
     def feeding(self, value: cst.BaseExpression, env: Env, statements: set, seen: set | None = None,
-                followed: list | None = None) -> None:
+                followed: list | None = None, cut=None) -> None:
         """Add to ``statements`` the assignments whose bindings ``value`` reads (transitively);
-        ``followed`` gets every expression read on the way."""
+        ``followed`` gets every expression read on the way. ``cut``: calls whose operands are not
+        followed (see ``used_names``)."""
         from losslint.core.index import used_names
 
         seen = set() if seen is None else seen
@@ -265,7 +266,7 @@ class RangeAnalysis:
                 followed.append(node)
             # Values only: what is read for a size, a shape or a device (len(x), x.shape) is not
             # computed into the loss, and a Python number made there cuts no gradient.
-            for name in used_names(node, values_only=True):
+            for name in used_names(node, values_only=True, cut=cut):
                 for binding in node_env.get(name, ()):
                     if binding is OUTER or id(binding) in seen or not isinstance(binding, Binding):
                         continue
@@ -643,6 +644,12 @@ class RangeAnalysis:
             return result or UNKNOWN
         return self._outer(name, function, depth)
 
+    def _set_in_init(self, cls, attribute: str, depth: int) -> Interval | None:
+        """The range of what the class's ``__init__`` sets ``self.<attribute>`` to, None if it sets nothing."""
+        value = cls.init_attributes.get(attribute)
+        init = cls.methods.get("__init__")
+        return self.range(value, {}, init, depth + 1) if value is not None and init is not None else None
+
     def _outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
         found = self._resolve_outer(name, function, depth)
         if found == UNKNOWN and EPS_NAME.match(name.split(".")[-1]):
@@ -658,10 +665,9 @@ class RangeAnalysis:
             attribute = name[5:]
             if attribute in function.cls.changed_attributes:
                 return UNKNOWN  # what __init__ set is not what the code reads later
-            value = function.cls.init_attributes.get(attribute)
-            init = function.cls.methods.get("__init__")
-            if value is not None and init is not None:
-                return self.range(value, {}, init, depth + 1)
+            found = self._set_in_init(function.cls, attribute, depth)
+            if found is not None:
+                return found
             class_value = _class_attribute(function.cls.node, attribute)
             if class_value is not None:
                 return self.range(class_value, {}, None, depth + 1)
@@ -672,10 +678,9 @@ class RangeAnalysis:
             head, attribute = name.split(".")
             cls = self.index.classes.get(_declared_class(function, head) or "")
             if cls is not None and attribute not in cls.changed_attributes:
-                value = cls.init_attributes.get(attribute)
-                init = cls.methods.get("__init__")
-                if value is not None and init is not None:
-                    return self.range(value, {}, init, depth + 1)
+                found = self._set_in_init(cls, attribute, depth)
+                if found is not None:
+                    return found
         scope = function
         while scope is not None:
             param = scope.parameter(name)

@@ -254,7 +254,7 @@ class LossScopes:
     @staticmethod
     def _returns_a_named_loss(info: FunctionInfo) -> bool:
         """Does the function return a local it binds under a strong loss word (``total_loss``)?"""
-        named = {t for a in info.assignments for t in a.targets if "." not in t and V.strongly_loss_named(t)}
+        named = _loss_named_locals(info)
         if not named:
             return False
         return any(isinstance(node, cst.Return) and node.value is not None
@@ -266,14 +266,10 @@ class LossScopes:
         gradient (``return pos_loss + neg_loss``; tensor2tensor's ``return output, {"training":
         loss}``), not a number made of it (``return loss.item()``)? The local returned as it is
         counts where its gradient is unknown (computed by another module's model)."""
-        named = {t for a in info.assignments for t in a.targets if "." not in t and V.strongly_loss_named(t)}
+        named = _loss_named_locals(info)
         ranges = self.values.ranges
-        for statement in iter_nodes(info.node.body, skip_functions=True):
-            if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return)
-                    and statement.body[0].value is not None):
-                continue
-            parts = [part for part in _parts(statement.body[0].value)
-                     if not named.isdisjoint(used_names(part, values_only=True))]
+        for statement, value in _return_lines(info):
+            parts = [part for part in _parts(value) if not named.isdisjoint(used_names(part, values_only=True))]
             if not parts:
                 continue
             env = ranges.env_before(info, statement)
@@ -363,11 +359,9 @@ class LossScopes:
         ``{"loss": ...}``), one per return."""
         found = []
         ranges = self.values.ranges
-        for statement in iter_nodes(info.node.body, skip_functions=True):
-            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
-                    and statement.body[0].value is not None:
-                env = ranges.env_before(info, statement)
-                found += [self.values.value(loss, env, info) for loss in returned_losses(statement.body[0].value)]
+        for statement, value in _return_lines(info):
+            env = ranges.env_before(info, statement)
+            found += [self.values.value(loss, env, info) for loss in returned_losses(value)]
         return found
 
     def callables(self, value: cst.BaseExpression, cls: ClassInfo | None = None) -> set[FunctionInfo]:
@@ -435,21 +429,18 @@ class LossScopes:
             return None
         ranges = self.values.ranges
         returns: dict[cst.CSTNode, list[cst.BaseExpression]] = {}
-        for statement in iter_nodes(function.node.body, skip_functions=True):
-            if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Return) \
-                    and statement.body[0].value is not None:
-                value = statement.body[0].value
-                returns[statement] = returned_losses(value)
-                if isinstance(value, cst.Tuple) and len(value.elements) > 1:
-                    # ``return weights, costs``: later elements that carry a gradient are losses too
-                    # (``return loss, acc.item()``: a metric does not).
-                    env = ranges.env_before(function, statement)
-                    # (and the parts of a record beside the output: ``return output, {"training": loss}``)
-                    extra = [(part, self.values.value(part, env, function))
-                             for e in value.elements[1:] for part in _parts(e.value)]
-                    # (a later element its name calls a metric, ``return loss, psnr_all``, is not)
-                    returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"
-                                           and not _named_a_metric(e)]
+        for statement, value in _return_lines(function):
+            returns[statement] = returned_losses(value)
+            if isinstance(value, cst.Tuple) and len(value.elements) > 1:
+                # ``return weights, costs``: later elements that carry a gradient are losses too
+                # (``return loss, acc.item()``: a metric does not).
+                env = ranges.env_before(function, statement)
+                # (and the parts of a record beside the output: ``return output, {"training": loss}``)
+                extra = [(part, self.values.value(part, env, function))
+                         for e in value.elements[1:] for part in _parts(e.value)]
+                # (a later element its name calls a metric, ``return loss, psnr_all``, is not)
+                returns[statement] += [e for e, v in extra if v.is_float_tensor and v.grad.value != "no"
+                                       and not _named_a_metric(e)]
         if not returns:
             return None
         statements: set = set()
@@ -639,6 +630,18 @@ def _loss_content(value):
         else:
             break
     return value
+
+
+def _return_lines(info: FunctionInfo) -> list[tuple[cst.SimpleStatementLine, cst.BaseExpression]]:
+    """The lines of a function (not of the defs nested in it) that return a value, with the value."""
+    return [(line, line.body[0].value) for line in iter_nodes(info.node.body, skip_functions=True)
+            if isinstance(line, cst.SimpleStatementLine) and isinstance(line.body[0], cst.Return)
+            and line.body[0].value is not None]
+
+
+def _loss_named_locals(info: FunctionInfo) -> set[str]:
+    """The locals a function binds under a strong loss word (``pos_loss``, ``total_loss``)."""
+    return {t for a in info.assignments for t in a.targets if "." not in t and V.strongly_loss_named(t)}
 
 
 def _header(statement: cst.CSTNode) -> cst.CSTNode:

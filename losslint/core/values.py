@@ -643,8 +643,7 @@ class ValueAnalysis:
             return Value(Kind.MODULE, Grad.NO, frozenset({"model"}))
         if V.LOSS_FUNCTION.match(qualified):
             prediction = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN]
-            return Value(Kind.TENSOR, most(*(o.grad for o in prediction)) if prediction else Grad.MAYBE,
-                         frozenset({"loss"}))
+            return _loss_of(prediction)
         if root not in V.TENSOR_ROOTS:
             if qualified in self.index.classes:
                 return Value(Kind.UNKNOWN, Grad.NO)
@@ -814,8 +813,7 @@ class ValueAnalysis:
             if V.returns_a_loss(method):
                 # ``self.head.loss(q, k)``, ``sampler.get_variational_loss()`` of an object not seen:
                 # what the method's name says it returns, where nothing else tells
-                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
-                             frozenset({"loss"}))
+                return _loss_of(tensors)
             if tensors:  # an object's method applied to tensors (a layer, a distribution, a helper)
                 return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)))
             return Value(Kind.UNKNOWN, receiver.grad)
@@ -912,8 +910,7 @@ class ValueAnalysis:
         tensors = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN and o.grad is not Grad.NO]
         if callee.kind is Kind.MODULE:
             if "loss-object" in callee.provenance:
-                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
-                             frozenset({"loss"}))
+                return _loss_of(tensors)
             return Value(Kind.TENSOR, Grad.YES, frozenset({"prediction"}))
         if name is not None and isinstance(node.func, cst.Name):
             helper = self._function(name, function)
@@ -933,8 +930,7 @@ class ValueAnalysis:
             if name is not None and V.prepares_targets(name):
                 return Value(Kind.UNKNOWN, Grad.NO)
             if name is not None and V.LOSS_WORDS.search(name):
-                return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE,
-                             frozenset({"loss"}))
+                return _loss_of(tensors)
             if tensors:
                 return Value(Kind.TENSOR if any(o.is_tensor for o in tensors) else Kind.UNKNOWN,
                              Grad.YES if any(o.grad is not Grad.NO for o in tensors) else Grad.MAYBE,
@@ -959,11 +955,11 @@ class ValueAnalysis:
         tensors = [o for o in operands if o.is_tensor or o.kind is Kind.UNKNOWN and o.grad is not Grad.NO]
         if method in ("forward", "__call__", "call") and function is not None and function.cls is not None \
                 and (self.scopes.is_torch_loss(function.cls) or self.scopes.is_keras_loss(function.cls)):
-            return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE, frozenset({"loss"}))
+            return _loss_of(tensors)
         if method == "__init__":
             return NONE
         if V.returns_a_loss(method):  # super().compute_loss(model, out, sample): the parent's loss
-            return Value(Kind.TENSOR, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE, frozenset({"loss"}))
+            return _loss_of(tensors)
         return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)) if tensors else Grad.MAYBE)
 
     # -- same-module functions ------------------------------------------------------------------
@@ -1290,6 +1286,11 @@ class ValueAnalysis:
                     found.add(f)
                     changed = True
         return found
+
+
+def _loss_of(inputs: list[Value]) -> Value:
+    """What a loss computed from ``inputs`` holds: a tensor with their gradient (maybe, none seen)."""
+    return Value(Kind.TENSOR, most(*(o.grad for o in inputs)) if inputs else Grad.MAYBE, frozenset({"loss"}))
 
 
 _TENSOR_ONLY = frozenset({"detach", "clamp", "clamp_min", "clamp_max", "unsqueeze", "view", "permute", "contiguous",
