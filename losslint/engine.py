@@ -217,8 +217,9 @@ def _reduced(body: bytes, filename: str, rules: list[type[Rule]], settings: Sett
     except UnicodeDecodeError:
         return body  # other encodings: parse as is
     # What can hold a finding: code that may be loss code (it spells a loss word or a sink in its
-    # code, docstrings and comments aside), or that matches a rule running anywhere.
-    triggers = [rule.trigger for rule in rules if rule.code in settings.everywhere]
+    # code, docstrings and comments aside), or that matches a rule running anywhere. A rule about
+    # the file's structure reads code beside the loss too (LL404: the model's layers, its fit call).
+    triggers = [rule.trigger for rule in rules if rule.code in settings.everywhere or rule.file_level]
 
     def keep(block: str) -> bool:
         data = block.encode("utf-8")
