@@ -471,6 +471,15 @@ class FileFacts:
             made = {a.keyword.value: a.value for a in node.func.args if a.keyword is not None}
             constructor = made.get("reduction")  # nn.MSELoss(reduction="none")(a, b)
             return isinstance(constructor, cst.SimpleString) and constructor.evaluated_value == "none"
+        built = self.loss_object(node.func) if reduction is None and not isinstance(node.func, cst.Call) else None
+        if built is not None and built[1] is not None:  # criterion = nn.CrossEntropyLoss(reduction="none")
+            made = {a.keyword.value: a.value for a in built[1].args if a.keyword is not None}
+            constructor = made.get("reduction")
+            if isinstance(constructor, cst.SimpleString):
+                return constructor.evaluated_value == "none"
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in V.PER_ELEMENT_METHODS:
+            # x.gather(1, idx), x.view(-1): still one value per (selected) element of x
+            return self._elementwise(node.func.value, env, function, deeper)
         meaning = self.imports.meaning(node)
         if meaning is not None:
             if meaning.op.name in ("mean", "sum", "norm", "max", "min", "std", "var"):

@@ -284,3 +284,9 @@ SCALAR_NAME = re.compile(r"^(self|cls|num_\w*|\w*_num|n_\w*|\w*_size|\w*dim\w*|a
                          r"alpha|beta|gamma|delta|margin|temperature|tau|scale|k|threshold|\w*_?index|"
                          r"\w*_?idx|\w*_name|name|training|(\w*_)?step|\w*epoch\w*|\w*count|lr|learning_rate|momentum|"
                          r"ignore_index|label_smoothing|smoothing|reduce|size_average|from_logits|verbose|mode)$")
+
+# Tensor methods whose result holds one value per (selected or rearranged) element of the receiver:
+# a per-element loss stays per-element through them (``loss.view(-1)``, ``p.gather(1, idx)``).
+PER_ELEMENT_METHODS = frozenset({"gather", "take_along_dim", "index_select", "masked_select", "view", "reshape",
+                                 "flatten", "unsqueeze", "squeeze", "transpose", "permute", "contiguous", "float",
+                                 "double", "half", "expand", "expand_as", "repeat", "view_as", "reshape_as"})
