@@ -167,6 +167,9 @@ CASES = {
     ("LL102", 2): ("tf", (rng.random((2, 3)), rng.random((2, 3)) + 0.1), ([[1.0, 0.0]], [[0.0, 0.5]])),
     ("LL102", 3): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), np.ones((2, 3))),
                    ([[1.0, 2.0]], [[0.5, 0.1]], [[0.0, 0.0]])),
+    ("LL102", 7): ("torch", (rng.normal(size=6), rng.normal(size=6), rng.random(6) + 0.1),
+                   ([0.5, 1.0], [0.0, 0.0], [0.0, 1.0])),
+    ("LL102", 8): ("tf", (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))), ([[0.0, 0.0]], [[1.0, -0.5]])),
     ("LL505", 0): ("torch", (rng.normal(size=6), rng.random(6)), None),
     ("LL505", 2): ("torch", (rng.normal(size=6), rng.random(6), rng.random(6)), None),
     ("LL212", 0): ("torch", (np.concatenate([np.logspace(-9, -1, 8), rng.normal(size=8)]),), None),
@@ -439,9 +442,15 @@ def test_backward_of_an_unreduced_loss_raises(index):
     model = torch.nn.Linear(3, 4)
     x, y_float, y_class = torch.randn(5, 3), torch.randn(5, 4), torch.randint(0, 4, (5,))
     step = loss_callable(SPECS["LL401"].examples[index].code, "train_step")
-    args = {0: (model, x, y_float), 1: (model, x, y_float, torch.rand(5, 4)), 2: (model, x, y_class)}[index]
+    two_heads = torch.nn.Linear(3, 4)
+    args = {0: (model, x, y_float), 1: (model, x, y_float, torch.rand(5, 4)), 2: (model, x, y_class),
+            3: (lambda inputs: (model(inputs), two_heads(inputs)), x, y_class)}[index]
     with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
         step(*args)
+    if index == 3:  # the helper's gathered hinge, one per sample, fails the same way
+        rank_loss = loss_callable(SPECS["LL401"].examples[index].code, "rank_loss")
+        with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+            rank_loss(model(x), two_heads(x), y_class).backward()
 
 
 @pytest.mark.parametrize("index", [i for i, e in enumerate(SPECS["LL504"].examples) if e.kind == "bad"])
@@ -567,7 +576,8 @@ def test_rank_mismatch_broadcasts_to_all_pairs(index):
                      if not line.startswith("model.fit"))  # build and compile; no training
     namespace: dict = {"__name__": "example"}
     exec(compile(code, "<example>", "exec"), namespace)
-    loss = namespace["model"].loss  # the loss exactly as compiled
+    model = namespace["model"] if "model" in namespace else namespace["build_model"]()
+    loss = model.loss  # the loss exactly as compiled
     labels = tf.constant([0.0, 1.0, 2.0, 3.0])
     predictions = tf.reshape(labels, (4, 1))  # a perfect model
     per_sample = np.asarray(loss(labels, predictions))
