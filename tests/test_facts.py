@@ -1371,3 +1371,26 @@ def test_a_metric_returned_beside_the_loss_and_computed_in_its_loop_is_not_loss_
     # Returned under a name of no metric, a later element with a gradient is a loss too.
     assert loss_functions(code.replace("psnr_all", "recon_term").replace("psnr(", "log_ratio(")) == {
         "calc_loss_log_ratio", "log_ratio"}
+
+
+def test_what_a_loss_api_is_handed_as_input_comes_from_the_prediction():
+    # No name says which parameter is the prediction; the flow into poisson_nll_loss's input does,
+    # through locals assigned once and updated in place (rate *= exposure keeps rate's source).
+    from losslint.core.values import Grad
+
+    source = """
+        import torch
+        import torch.nn.functional as F
+
+        def poisson_loss(log_rate, counts, exposure):
+            rate = torch.exp(log_rate)
+            rate *= exposure
+            probe(log_rate)
+            return F.poisson_nll_loss(rate, counts, log_input=False)
+    """
+    facts, expr = facts_at(source)
+    assert facts.value(expr).grad is Grad.YES
+    # An input mixed from two parameters says nothing about either.
+    mixed = source.replace("rate = torch.exp(log_rate)", "rate = torch.exp(log_rate) * exposure")
+    facts, expr = facts_at(mixed)
+    assert facts.value(expr).grad is not Grad.YES

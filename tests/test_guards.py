@@ -374,14 +374,15 @@ def test_a_conversion_to_an_integer_is_a_count_not_a_lost_gradient():
 
 
 def test_a_log_floored_at_once_is_repaired_where_no_gradient_flows():
-    # torch_geometric's sparse cross entropy: log of |weight| (0 for some), clamped right away.
+    # torch_geometric's sparse cross entropy: log of |weight| (0 for some), clamped right away and
+    # added to the logits.
     body = """
         import torch
         import torch.nn.functional as F
 
         class Weighted(torch.nn.Module):
-            def forward(self, {name}, labels):
-                shifted = {name}.abs().log().clamp(min=1e-12)
+            def forward(self, scores, {name}, labels):
+                shifted = scores + {name}.abs().log().clamp(min=1e-12)
                 return F.cross_entropy(shifted, labels)
     """
     assert codes(body.format(name="weights")) == []  # targets' weights: no gradient

@@ -21,7 +21,7 @@ from enum import Enum
 import libcst as cst
 
 from losslint.core import vocabulary as V
-from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex
+from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex, used_names
 from losslint.core.names import dotted_name
 from losslint.core.project import Project
 from losslint.core.ranges import (OUTER, UNKNOWN_VALUE, Binding, Env, RangeAnalysis, _loop_elements, _returns,
@@ -1362,7 +1362,39 @@ def _kind_of_type(name: str) -> Kind | None:
 # Positions of the target argument of the loss APIs (torch order: input, target; Keras: y_true, y_pred).
 _TARGET_POSITION = {"F.cross_entropy": 1, "F.nll_loss": 1, "F.binary_cross_entropy": 1,
                     "F.binary_cross_entropy_with_logits": 1, "F.mse_loss": 1, "F.l1_loss": 1, "F.smooth_l1_loss": 1,
-                    "F.kl_div": 1, "F.huber_loss": 1}
+                    "F.kl_div": 1, "F.huber_loss": 1, "F.poisson_nll_loss": 1, "F.gaussian_nll_loss": 1,
+                    "F.soft_margin_loss": 1, "F.multilabel_soft_margin_loss": 1}
+
+
+def _single_source(node: cst.BaseExpression, function: FunctionInfo, names: set[str], imports,
+                   depth: int = 0) -> cst.Name | None:
+    """The one parameter a local is computed from, through locals each assigned once
+    (``rate = torch.exp(log_rate)`` -> log_rate); None when it mixes several (``pred * weight``)."""
+    if not isinstance(node, cst.Name) or depth > 4:
+        return None
+    if node.value in names:
+        return node
+    # ``rate *= exposure`` updates the value in place: rate stays what it was computed from, scaled
+    bound = [a for a in function.assignments if node.value in a.targets
+             and not all(isinstance(small, cst.AugAssign) for small in a.statement.body)]
+    if len(bound) != 1 or len(bound[0].statement.body) != 1:
+        return None
+    small = bound[0].statement.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        return None
+    sources = set()
+    nodes = [small.value, *iter_nodes(small.value)]
+    not_read = {id(n.attr) for n in nodes if isinstance(n, cst.Attribute)} | {
+        id(n.keyword) for n in nodes if isinstance(n, cst.Arg) and n.keyword is not None}
+    read = {n.value for n in nodes if isinstance(n, cst.Name) and id(n) not in not_read}
+    for name in read & used_names(small.value, values_only=True):
+        if imports.is_module_name(name) or name in ("True", "False", "None"):
+            continue
+        source = _single_source(cst.Name(name), function, names, imports, depth + 1)
+        if source is None:
+            return None  # a name the chain cannot follow: a mix, or a value from elsewhere
+        sources.add(source.value)
+    return cst.Name(sources.pop()) if len(sources) == 1 else None
 _TARGET_KEYWORDS = frozenset({"target", "targets", "labels", "label", "y_true", "gt"})
 _PREDICTION_KEYWORDS = frozenset({"input", "logits", "y_pred", "pred", "predictions", "prediction"})
 _NUMBER_KEYWORDS = frozenset({"dim", "axis", "keepdim", "keepdims", "num_classes", "k", "p", "dtype",
@@ -1412,6 +1444,8 @@ def _usage(function: FunctionInfo, imports, names: set[str]) -> dict[str, set[st
                             mark(p, "tensor")
                         if target_at is not None:
                             mark(p, "target" if i == target_at else "prediction")
+                            if i != target_at:  # rate = exp(log_rate); poisson_nll_loss(rate, ...)
+                                mark(_single_source(p, function, names, imports), "prediction")
                     for a in node.args:
                         if a.keyword is not None:
                             key = a.keyword.value
