@@ -558,8 +558,7 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 def _start_fixing(tmp_path: Path) -> tuple[subprocess.Popen, list[Path], set[int]]:
-    # enough work that the run is still going when a loaded machine polls (and signals) late
-    paths = loss_files(tmp_path, 150, SLOW)
+    paths = loss_files(tmp_path, 60, SLOW)
     process = subprocess.Popen([sys.executable, "-m", "losslint", ".", "--fix", "--no-cache"], cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     workers: set[int] = set()
