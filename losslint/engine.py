@@ -217,9 +217,10 @@ def _reduced(body: bytes, filename: str, rules: list[type[Rule]], settings: Sett
     except UnicodeDecodeError:
         return body  # other encodings: parse as is
     # What can hold a finding: code that may be loss code (it spells a loss word or a sink in its
-    # code, docstrings and comments aside), or that matches a rule running anywhere. A rule about
-    # the file's structure reads code beside the loss too (LL404: the model's layers, its fit call).
-    triggers = [rule.trigger for rule in rules if rule.code in settings.everywhere or rule.file_level]
+    # code, docstrings and comments aside), or that matches a rule running anywhere, or that a rule
+    # about the file's structure reads as evidence (LL404: the model's layers, its fit call).
+    triggers = [rule.trigger for rule in rules if rule.code in settings.everywhere] + [
+        rule.evidence for rule in rules if rule.evidence is not None]
 
     def keep(block: str) -> bool:
         data = block.encode("utf-8")

@@ -34,6 +34,9 @@ class Rule:
     # What a file must hold for the rule to look at it: a bytes regex, or anything with the same
     # ``search`` (see rules/_triggers.py).
     trigger: ClassVar = re.compile(rb"")
+    # Code outside loss code that a file-level rule reads for its evidence (LL404: the model's layers
+    # and its fit call): definitions matching it are kept by the reduction pass.
+    evidence: ClassVar = None
     # Codes this rule's finding replaces inside the expression it reports (one finding, the specific one).
     supersedes: ClassVar[tuple[str, ...]] = ()
     # Codes this rule's finding replaces on the expressions that contain it (a swallowed eps inside a

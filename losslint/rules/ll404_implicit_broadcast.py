@@ -30,8 +30,9 @@ class ImplicitBroadcast(Rule):
     summary = "labels and predictions of different ranks broadcast to an N x N difference"
     runs_in = ANYWHERE
     file_level = True
-    # the layer, and the `fit` call that shows the labels (often in another function than the model)
-    trigger = re.compile(rb"Dense|\.fit\(")
+    trigger = re.compile(rb"Dense")
+    # the layers, and the `fit` call that shows the labels (often in another function than the model)
+    evidence = re.compile(rb"Dense|\.fit\(")
 
     def visit_Module(self, module: cst.Module) -> None:
         index = self.facts.index
