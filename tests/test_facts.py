@@ -528,8 +528,31 @@ def test_a_checked_condition_holds_after_it_until_the_name_is_rebound():
             assert (cost > 0).all()
             cost = cost.float()
             return (deltas - torch.log(cost)).mean()
+
+        def summed_cost_loss(deltas, cost):
+            # botorch's cost-aware utility: checked, then summed over the q-batch; a sum of
+            # positive costs is positive.
+            if not torch.all(cost > 0.0):
+                raise ValueError("costs must be positive")
+            cost = cost.sum(dim=-1)
+            return (deltas - torch.log(cost)).mean()
+
+        def margin_loss(x, probs):
+            if (probs <= 0.5).any():
+                raise ValueError("probabilities must exceed 0.5")
+            return (x * torch.log(probs - 0.5)).mean()
     """
     assert lint(checked, codes={"LL201"}) == []
+    at_the_bound = """
+        import torch
+
+        def margin_loss(x, probs):
+            if (probs < 0.5).any():
+                raise ValueError("probabilities must be at least 0.5")
+            return (x * torch.log(probs - 0.5)).mean()
+    """
+    assert [d.message.split(":")[0] for d in lint(at_the_bound, codes={"LL201"})] == [
+        "`log` of a value that may be zero"]
     rebound = """
         import torch
 

@@ -11,7 +11,7 @@ from losslint.core.index import FunctionInfo, ModuleIndex, used_names
 from losslint.core.interval import Interval
 from losslint.core.names import CallMeaning, dotted_name
 from losslint.core.project import Project
-from losslint.core.ranges import NONZERO, OUTER, RangeAnalysis, nonzero_facts, with_facts
+from losslint.core.ranges import NONZERO, OUTER, RangeAnalysis, assume, condition_facts
 from losslint.core.scopes import LossScopes
 from losslint.core.syntax import sum_terms
 from losslint.core import vocabulary as V
@@ -74,16 +74,16 @@ class FileFacts:
     def enter(self, node: cst.CSTNode) -> None:
         cls = type(node)
         if cls is cst.IfExp:
-            self._branch_facts[id(node.body)] = nonzero_facts(node.test, True)
-            self._branch_facts[id(node.orelse)] = nonzero_facts(node.test, False)
+            self._branch_facts[id(node.body)] = condition_facts(node.test, True)
+            self._branch_facts[id(node.orelse)] = condition_facts(node.test, False)
         elif cls is cst.Call and len(node.args) == 3 and _named_where(node.func) and self._is_where(node):
             # where(cond, a, b): a is taken where cond holds, b where it does not (for the forward
             # value; a gradient through the masked branch is LL102's question).
             test, body, orelse = (a.value for a in node.args)
-            self._branch_facts[id(body)] = nonzero_facts(test, True)
-            self._branch_facts[id(orelse)] = nonzero_facts(test, False)
+            self._branch_facts[id(body)] = condition_facts(test, True)
+            self._branch_facts[id(orelse)] = condition_facts(test, False)
         facts = self._branch_facts.get(id(node))
-        if facts:
+        if facts and (facts[0] or facts[1]):
             self._assumed.append((node, facts))
         if cls in _STATEMENTS:
             self._statements.append(node)
@@ -164,7 +164,7 @@ class FileFacts:
         statement = self.statement
         env = self.ranges.env_before(self.function, statement)
         for _, facts in self._assumed:  # inside ``a if cond else b``: what cond proves
-            env = with_facts(env, facts)
+            env = assume(env, facts)
         return env
 
     def _is_where(self, call: cst.Call) -> bool:

@@ -63,6 +63,8 @@ FINFO = {  # (eps, tiny) per dtype spelling; float32 when the dtype is not spell
 
 
 NONZERO = "__nonzero__"  # env key: expressions a branch condition proved nonzero at this point
+BOUNDS = "__bounds__"  # env key: (expression, interval) pairs a branch condition proved at this point
+FACT_KEYS = (NONZERO, BOUNDS)
 
 
 def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpression, ...]:
@@ -88,6 +90,52 @@ def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpres
     if taken and isinstance(test, (cst.Name, cst.Attribute, cst.Call)):
         return (_without_item(test),)
     return ()
+
+
+def bound_facts(test: cst.BaseExpression, taken: bool) -> tuple[tuple[cst.BaseExpression, Interval], ...]:
+    """The intervals a condition confines expressions to on the branch taken or not taken:
+    ``if not torch.all(cost > 0): raise`` -> cost in (0, inf) afterwards; ``if x < 1e-6: return``
+    -> x in [1e-6, inf)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return bound_facts(test.expression, not taken)
+    if isinstance(test, cst.BooleanOperation):
+        both = isinstance(test.operator, cst.And) == taken
+        return bound_facts(test.left, taken) + bound_facts(test.right, taken) if both else ()
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        bound = _literal_number(test.comparisons[0].comparator)
+        if bound is None:
+            return ()
+        region = condition_region(type(test.comparisons[0].operator), bound, taken)
+        return ((_without_item(test.left), region),) if isinstance(region, Interval) else ()
+    quantified = _quantified(test)
+    if quantified is not None:
+        every, comparison = quantified
+        return bound_facts(comparison, taken) if every == taken else ()
+    return ()
+
+
+def _literal_number(node: cst.BaseExpression) -> float | None:
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+            and isinstance(node.expression, (cst.Integer, cst.Float)):
+        return -float(node.expression.evaluated_value)
+    return None
+
+
+def condition_facts(test: cst.BaseExpression, taken: bool) -> tuple[tuple, tuple]:
+    """What a condition proves where it holds (``taken``) or fails: (nonzero facts, bound facts)."""
+    return nonzero_facts(test, taken), bound_facts(test, taken)
+
+
+def assume(env: Env, facts: tuple[tuple, tuple]) -> Env:
+    """``env`` with the condition facts of :func:`condition_facts` added."""
+    nonzero, bounds = facts
+    if nonzero:
+        env = {**env, NONZERO: env.get(NONZERO, ()) + nonzero}
+    if bounds:
+        env = {**env, BOUNDS: env.get(BOUNDS, ()) + bounds}
+    return env
 
 
 def _same_values(name: str, bindings) -> bool:
@@ -157,10 +205,6 @@ def _without_item(node: cst.BaseExpression) -> cst.BaseExpression:
             and node.func.attr.value in ("item", "float", "int")):
         return node.func.value
     return node
-
-
-def with_facts(env: Env, facts: tuple[cst.BaseExpression, ...]) -> Env:
-    return {**env, NONZERO: env.get(NONZERO, ()) + facts} if facts else env
 
 
 def condition_region(operator: type, c: float, taken: bool) -> Interval | str | None:
@@ -295,9 +339,9 @@ class RangeAnalysis:
                     env = self._apply(small, env)
                 self._statement = None
             elif isinstance(statement, cst.If):
-                then_env = self._walk(statement.body.body, with_facts(env, nonzero_facts(statement.test, True)),
+                then_env = self._walk(statement.body.body, assume(env, condition_facts(statement.test, True)),
                                       envs, function)
-                else_env = with_facts(env, nonzero_facts(statement.test, False))
+                else_env = assume(env, condition_facts(statement.test, False))
                 if isinstance(statement.orelse, cst.If):
                     else_env = self._walk([statement.orelse], else_env, envs, function)
                 elif isinstance(statement.orelse, cst.Else):
@@ -347,19 +391,20 @@ class RangeAnalysis:
 
     def _apply(self, small: cst.BaseSmallStatement, env: Env) -> Env:
         new = self._applied(small, env)
-        facts = new.get(NONZERO)
-        if facts and new is not env:
+        if new is not env and (new.get(NONZERO) or new.get(BOUNDS)):
             # A fact about x (``if x == 0: return``) says nothing of what x is rebound to after.
-            rebound = {key for key, bindings in new.items() if key is not NONZERO and bindings is not env.get(key)
+            rebound = {key for key, bindings in new.items() if key not in FACT_KEYS and bindings is not env.get(key)
                        and not _same_values(key, bindings)}
-            kept = tuple(fact for fact in facts if not (_names_in(fact) & rebound))
-            if len(kept) != len(facts):
-                new = {**new, NONZERO: kept}
+            nonzero, bounds = new.get(NONZERO, ()), new.get(BOUNDS, ())
+            kept = tuple(fact for fact in nonzero if not (_names_in(fact) & rebound))
+            kept_bounds = tuple(fact for fact in bounds if not (_names_in(fact[0]) & rebound))
+            if len(kept) != len(nonzero) or len(kept_bounds) != len(bounds):
+                new = {**new, NONZERO: kept, BOUNDS: kept_bounds}
         return new
 
     def _applied(self, small: cst.BaseSmallStatement, env: Env) -> Env:
         if isinstance(small, cst.Assert):  # past ``assert (x > 0).all()``, it holds
-            return with_facts(env, nonzero_facts(small.test, True))
+            return assume(env, condition_facts(small.test, True))
         if isinstance(small, cst.Assign):
             for target in small.targets:
                 env = self._bind(target.target, small.value, env)
@@ -426,20 +471,27 @@ class RangeAnalysis:
         facts = env.get(NONZERO)
         if facts and value.is_nonnegative and value.may_be_zero and self.proven_nonzero(node, facts, env):
             value = value.intersect(Interval(0.0, INF, False, False))
+        for fact, region in env.get(BOUNDS, ()):
+            if self._is_fact_subject(node, fact, env):
+                value = value.intersect(region)
         self._range_cache[key] = (node, env, value)  # the node and env held alive: their ids stay theirs
         return value
 
     def proven_nonzero(self, node: cst.BaseExpression, facts, env: Env) -> bool:
+        return any(self._is_fact_subject(node, fact, env) for fact in facts)
+
+    @staticmethod
+    def _is_fact_subject(node: cst.BaseExpression, fact: cst.BaseExpression, env: Env) -> bool:
+        """Is ``node`` the expression a condition fact is about, directly or through one binding?"""
         candidates = [node]
         if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] is not OUTER:
             candidates.append(env[node.value][0].value)  # d = s.sum(); ... d is the fact's s.sum()
-        for fact in facts:
-            for candidate in candidates:
-                if candidate.deep_equals(fact):
-                    return True
-                if isinstance(fact, cst.Name) and len(env.get(fact.value, ())) == 1 \
-                        and env[fact.value][0] is not OUTER and env[fact.value][0].value.deep_equals(candidate):
-                    return True
+        for candidate in candidates:
+            if candidate.deep_equals(fact):
+                return True
+            if isinstance(fact, cst.Name) and len(env.get(fact.value, ())) == 1 \
+                    and env[fact.value][0] is not OUTER and env[fact.value][0].value.deep_equals(candidate):
+                return True
         return False
 
     def _range(self, node: cst.BaseExpression, env: Env, function: FunctionInfo | None, depth: int = 0) -> Interval:
@@ -1146,9 +1198,8 @@ def _join(a: Env, b: Env) -> Env:
         return a
     out = dict(a)
     for name in set(a) | set(b):
-        if name == NONZERO:
-            kept = tuple(f for f in a.get(NONZERO, ()) if any(f is g for g in b.get(NONZERO, ())))
-            out[NONZERO] = kept
+        if name in FACT_KEYS:  # what both branches prove
+            out[name] = tuple(f for f in a.get(name, ()) if any(f is g for g in b.get(name, ())))
             continue
         left = a.get(name, (OUTER,))
         right = b.get(name, (OUTER,))
