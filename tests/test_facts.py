@@ -570,6 +570,40 @@ def test_a_checked_condition_holds_after_it_until_the_name_is_rebound():
     assert [d.code for d in lint(rebound, codes={"LL201"})] == ["LL201", "LL201"]
 
 
+def test_a_call_takes_the_branches_its_settings_decide_and_runs_the_function_it_hands_in():
+    from tests.conftest import lint
+
+    # speechbrain's classification_error: an error rate beside the losses, computed by handing a
+    # nested function to the masked-loss helper; label smoothing (which would mix the prediction
+    # in) is off by default, so the result carries no gradient: a metric, not loss code.
+    metric = """
+        import torch
+
+        def reduce_loss(loss, mask, label_smoothing=0.0, predictions=None):
+            loss = loss.sum() / mask.sum().clamp(min=1)
+            if label_smoothing == 0:
+                return loss
+            return (1 - label_smoothing) * loss - label_smoothing * predictions.mean()
+
+        def compute_masked_loss(loss_fn, predictions, targets, length, label_smoothing=0.0):
+            loss = loss_fn(predictions, targets)
+            mask = (torch.arange(targets.shape[1])[None, :] < length[:, None]).float()
+            return reduce_loss(loss * mask, mask, label_smoothing, predictions)
+
+        def classification_error(probabilities, targets, length):
+            def error(predictions, targets):
+                predictions = torch.argmax(predictions, dim=-1)
+                return (predictions != targets).float()
+
+            return compute_masked_loss(error, probabilities, targets, length)
+    """
+    assert lint(metric, codes={"LL103"}, filename="losses.py") == []
+    # Smoothed, the prediction reaches the result: the function is loss code, and its step is reported.
+    smoothed = metric.replace("return compute_masked_loss(error, probabilities, targets, length)",
+                              "return compute_masked_loss(error, probabilities, targets, length, 0.1)")
+    assert [d.code for d in lint(smoothed, codes={"LL103"}, filename="losses.py")] == ["LL103", "LL103"]
+
+
 def test_an_infinite_weight_the_code_replaces_is_not_reported():
     from tests.conftest import lint
 

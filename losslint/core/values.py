@@ -24,8 +24,8 @@ from losslint.core import vocabulary as V
 from losslint.core.index import ClassInfo, FunctionInfo, ModuleIndex, used_names
 from losslint.core.names import dotted_name
 from losslint.core.project import Project
-from losslint.core.ranges import (OUTER, UNKNOWN_VALUE, Binding, Env, RangeAnalysis, _loop_elements, _returns,
-                                  _target_names, argument_for, is_element_of)
+from losslint.core.ranges import (OUTER, UNKNOWN_VALUE, Binding, Env, RangeAnalysis, _always_exits, _loop_elements,
+                                  _returns, _target_names, argument_for, is_element_of)
 from losslint.core.walk import iter_nodes
 
 
@@ -143,6 +143,9 @@ class _Frame:
 
     function: FunctionInfo
     arguments: dict[str, Value] = field(default_factory=dict)
+    # Parameters the call fixes to a literal (``reduction="none"``, a default left as it is), which
+    # decide the branches the body takes.
+    settings: tuple[tuple[str, object], ...] = ()
 
 
 class ValueAnalysis:
@@ -914,6 +917,10 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, Grad.YES, frozenset({"prediction"}))
         if name is not None and isinstance(node.func, cst.Name):
             helper = self._function(name, function)
+            if frame is not None and frame.function is function:
+                passed = dict(frame.settings).get(name)
+                if isinstance(passed, _PassedFunction):  # loss_fn(predictions, targets), loss_fn handed in
+                    helper = passed.info
             if helper is not None:
                 return self.call_result(helper, node, positional, keywords, env, function, frame, depth)
             cls = self.index.classes.get(name)
@@ -996,7 +1003,10 @@ class ValueAnalysis:
         other, helper = found
         arguments = self._bound(helper, positional, keywords, env, function, frame, depth)
         before = other.values._cut
-        result = other.values.result_for(helper, arguments, depth)
+        settings = tuple((name, setting) for name, setting in self._settings(helper, node, positional, keywords,
+                                                                              function, frame)
+                         if not isinstance(setting, _PassedFunction))  # this module's functions mean nothing there
+        result = other.values.result_for(helper, arguments, depth, settings)
         if other.values._cut != before:
             self._cut += 1  # cut short over there: not a result to keep here either
         return result
@@ -1019,22 +1029,53 @@ class ValueAnalysis:
         if depth > MAX_DEPTH - 6:
             self._cut += 1  # cut short: what the caller computes from it holds at this depth only
             return UNKNOWN
-        result = self.result_for(helper, self._bound(helper, positional, keywords, env, function, frame, depth), depth)
+        result = self.result_for(helper, self._bound(helper, positional, keywords, env, function, frame, depth), depth,
+                                 self._settings(helper, node, positional, keywords, function, frame))
         if result.kind is Kind.UNKNOWN and V.returns_a_loss(helper.name):
             # ``self._step_value_loss(p, t)`` returning another module's loss: a tensor, as it says
             return Value(Kind.TENSOR, result.grad, result.provenance | {"loss"})
         return result
 
-    def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int) -> Value:
+    def _settings(self, helper: FunctionInfo, node: cst.Call, positional, keywords, function, frame) -> tuple:
+        """The parameters of ``helper`` this call fixes to a literal: passed as one
+        (``reduction="none"``), handed on from the caller's own settings, or left at a literal default;
+        none that the helper rebinds, and nothing where the call spreads ``*args`` or ``**kwargs``."""
+        if isinstance(helper.node, cst.Lambda) or any(a.star for a in node.args):
+            return ()
+        params = [p for p in helper.parameters() if p.name.value not in ("self", "cls") and not p.star]
+        given = dict(zip((p.name.value for p in params), positional))
+        given.update(keywords)
+        caller_settings = dict(frame.settings) if frame is not None and frame.function is function else {}
+        rebound = _rebound_names(helper)
+        out = []
+        for param in params:
+            name = param.name.value
+            if name in rebound:
+                continue
+            if name in given:
+                arg = given[name]
+                setting = caller_settings.get(arg.value, _NO_SETTING) if isinstance(arg, cst.Name) else _literal(arg)
+            else:
+                setting = _literal(param.default) if param.default is not None else _NO_SETTING
+            if setting is _NO_SETTING and name in given and isinstance(given[name], cst.Name) \
+                    and (function is None or (given[name].value not in _rebound_names(function)
+                                              and function.parameter(given[name].value) is None)):
+                passed = self._function(given[name].value, function)  # a same-module function handed in
+                setting = _passed_function(passed) if passed is not None else _NO_SETTING
+            if setting is not _NO_SETTING:
+                out.append((name, setting))
+        return tuple(out)
+
+    def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int, settings: tuple = ()) -> Value:
         """What ``helper`` returns with these argument values bound to its parameters."""
-        signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())))
+        signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())), settings)
         if signature in self._returns:
             return self._returns[signature]
         if signature in self._in_progress:
             return UNKNOWN
         self._in_progress.add(signature)
         try:
-            result = self.returns(helper, _Frame(helper, arguments), depth)
+            result = self.returns(helper, _Frame(helper, arguments, settings), depth)
         finally:
             self._in_progress.discard(signature)
         self._returns[signature] = result
@@ -1045,7 +1086,9 @@ class ValueAnalysis:
         if isinstance(helper.node, cst.Lambda):
             return self.value(helper.node.body, {}, helper, frame, depth)
         result = None
-        for ret, statement in _returns(helper.node.body):
+        settings = dict(frame.settings) if frame is not None else {}
+        reachable = _reachable_returns(helper.node.body.body, settings) if settings else _returns(helper.node.body)
+        for ret, statement in reachable:
             if ret.value is None:
                 continue
             value = self.value(ret.value, self.ranges.env_before(helper, statement), helper, frame, depth)
@@ -1310,6 +1353,136 @@ _VALUE_KEEPING = frozenset({"float", "double", "half", "bfloat16", "to", "clone"
                             "expand", "expand_as", "repeat", "type_as", "cpu", "cuda", "t", "narrow",
                             "index_select", "gather", "masked_select", "diagonal", "flip", "roll", "movedim",
                             "swapaxes", "unfold", "tile", "repeat_interleave"})
+
+
+_NO_SETTING = object()
+
+
+@dataclass(frozen=True, eq=False)
+class _PassedFunction:
+    """A same-module function handed to a parameter (``compute_masked_loss(error, ...)``)."""
+
+    info: FunctionInfo
+
+    def __repr__(self) -> str:
+        return f"<function {self.info.qualname}>"
+
+
+_PASSED: dict[int, _PassedFunction] = {}
+
+
+def _passed_function(info: FunctionInfo) -> _PassedFunction:
+    known = _PASSED.get(id(info))
+    if known is None or known.info is not info:
+        if len(_PASSED) > 4096:
+            _PASSED.clear()
+        known = _PASSED[id(info)] = _PassedFunction(info)
+    return known
+_SETTING_TYPES = (int, float, str, bool, type(None))
+
+
+def _literal(node: cst.BaseExpression) -> object:
+    """The value of a literal setting (``0.0``, ``"mean"``, ``None``, ``-1``), else _NO_SETTING."""
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.evaluated_value
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+            and isinstance(node.expression, (cst.Integer, cst.Float)):
+        return -node.expression.evaluated_value
+    return _NO_SETTING
+
+
+_REBOUND: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+
+
+def _rebound_names(helper: FunctionInfo) -> frozenset[str]:
+    """The names a function's own body binds (assignments, loop and with targets, walrus)."""
+    known = _REBOUND.get(id(helper.node))
+    if known is not None and known[0] is helper.node:
+        return known[1]
+    names: set[str] = set()
+    body = helper.node.body
+    for node in iter_nodes(body, skip_functions=True):
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
+            names.update(_target_names(node.target))
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            names.update(_target_names(node.target))
+        elif isinstance(node, cst.NamedExpr):
+            names.update(_target_names(node.target))
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            names.update(_target_names(node.asname.name))
+    if len(_REBOUND) > 4096:
+        _REBOUND.clear()
+    _REBOUND[id(helper.node)] = (helper.node, frozenset(names))
+    return frozenset(names)
+
+
+def _decided(test: cst.BaseExpression, settings: dict[str, object]) -> bool | None:
+    """Does ``test`` hold (True) or fail (False) for these settings of parameters; None if unknown."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _decided(test.expression, settings)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left, right = _decided(test.left, settings), _decided(test.right, settings)
+        if isinstance(test.operator, cst.And):
+            return False if False in (left, right) else True if left is True and right is True else None
+        return True if True in (left, right) else False if left is False and right is False else None
+    if isinstance(test, cst.Name) and test.value in settings:
+        return bool(settings[test.value])
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name) \
+            and test.left.value in settings:
+        value, comparison = settings[test.left.value], test.comparisons[0]
+        operator = comparison.operator
+        if isinstance(comparison.comparator, (cst.Tuple, cst.List, cst.Set)) \
+                and isinstance(operator, (cst.In, cst.NotIn)):
+            options = [_literal(e.value) for e in comparison.comparator.elements]
+            if _NO_SETTING in options or any(isinstance(e, cst.StarredElement) for e in comparison.comparator.elements):
+                return None
+            return (value in options) == isinstance(operator, cst.In)
+        other = _literal(comparison.comparator)
+        if other is _NO_SETTING:
+            return None
+        if isinstance(operator, cst.Equal):
+            return value == other
+        if isinstance(operator, cst.NotEqual):
+            return value != other
+        if isinstance(operator, (cst.Is, cst.IsNot)) and (other is None or isinstance(other, bool)):
+            return (value is other) == isinstance(operator, cst.Is)
+    return None
+
+
+def _reachable_returns(statements, settings: dict[str, object]) -> list[tuple[cst.Return, cst.CSTNode | None]]:
+    """The return statements of a body that a call with these settings can reach: a branch its
+    settings decide (``if label_smoothing == 0: return loss``, with the default 0.0 left as it is)
+    goes one way."""
+    found: list[tuple[cst.Return, cst.CSTNode | None]] = []
+    for statement in statements:
+        if isinstance(statement, cst.If):
+            taken = _decided(statement.test, settings)
+            if taken is not False:
+                found += _reachable_returns(statement.body.body, settings)
+            if taken is not True and statement.orelse is not None:
+                orelse = statement.orelse
+                found += _reachable_returns([orelse] if isinstance(orelse, cst.If) else orelse.body.body, settings)
+            if (taken is True and _always_exits(statement.body)) or (
+                    taken is False and isinstance(statement.orelse, cst.Else) and _always_exits(statement.orelse.body)):
+                break  # what follows is not reached
+        elif isinstance(statement, (cst.For, cst.While, cst.With, cst.Try)):
+            blocks = [statement.body]
+            if isinstance(statement, cst.Try):
+                blocks += [h.body for h in statement.handlers]
+                blocks += [b.body for b in (statement.finalbody,) if b is not None]
+            if getattr(statement, "orelse", None) is not None:
+                blocks.append(statement.orelse.body)
+            for block in blocks:
+                found += _reachable_returns(block.body, settings) if isinstance(block, cst.IndentedBlock) \
+                    else _returns(block)
+        else:
+            found += _returns(statement)
+    return found
 
 
 def _annotation_kind(param: cst.Param) -> Kind | None:
