@@ -1451,3 +1451,21 @@ def test_what_a_loss_api_is_handed_as_input_comes_from_the_prediction():
     mixed = source.replace("rate = torch.exp(log_rate)", "rate = torch.exp(log_rate) * exposure")
     facts, expr = facts_at(mixed)
     assert facts.value(expr).grad is not Grad.YES
+
+
+def test_the_argument_jax_differentiates_carries_a_gradient_into_what_it_is_applied_to():
+    code = """
+        import jax
+        import jax.numpy as jnp
+
+        def loss_fn(params, batch, key):
+            return probe(net.apply(params, batch["x"])) + key
+
+        grad_fn = jax.value_and_grad(loss_fn, argnums={argnums})
+    """
+    from losslint.core.values import Grad
+
+    facts, expr = facts_at(code.format(argnums=0))
+    assert facts.value(expr).grad is Grad.YES
+    other, expr = facts_at(code.format(argnums=2))  # the key is differentiated, not the params
+    assert other.value(expr).grad is not Grad.YES

@@ -87,6 +87,8 @@ class ModuleIndex:
         self.named_losses: list[cst.BaseExpression] = []  # values of ``loss_fn = ...``/``criterion = ...``
         self.sinks: list[LossSink] = []
         self.differentiated: list[cst.BaseExpression] = []  # f in jax.grad(f), value_and_grad(f)
+        # id of each such f -> the positions of the arguments it is differentiated with respect to
+        self.differentiated_positions: dict[int, tuple[int, ...]] = {}
         # (fn, class) for super().__init__(fn, ...) in a class (a Keras LossFunctionWrapper hands it fn).
         self.wrapped_losses: list[tuple[cst.BaseExpression, ClassInfo]] = []
         self.module_assignments: list[Assignment] = []
@@ -314,6 +316,7 @@ class ModuleIndex:
         elif qualified in ("jax.grad", "jax.value_and_grad", "jax.vjp", "equinox.filter_grad",
                            "equinox.filter_value_and_grad") and node.args:
             self.differentiated.append(node.args[0].value)
+            self.differentiated_positions[id(node.args[0].value)] = _argnums(node)
         for arg in node.args:
             if isinstance(arg.value, cst.Lambda) and arg.keyword is not None:
                 self._pending_lambda_names[arg.value] = arg.keyword.value
@@ -466,3 +469,16 @@ def _used_names(node: cst.CSTNode, values_only: bool = False,
 
 
 used_names = _used_names
+
+
+def _argnums(call: cst.Call) -> tuple[int, ...]:
+    """The positions ``jax.grad(f, argnums=...)`` differentiates: 0 by default; none known for an
+    argnums that is not written out."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "argnums":
+            value = arg.value
+            items = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
+            if all(isinstance(item, cst.Integer) for item in items):
+                return tuple(int(item.value) for item in items)
+            return ()
+    return (0,)

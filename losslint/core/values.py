@@ -819,6 +819,8 @@ class ValueAnalysis:
                 return _loss_of(tensors)
             if tensors:  # an object's method applied to tensors (a layer, a distribution, a helper)
                 return Value(Kind.UNKNOWN, most(*(o.grad for o in tensors)))
+            if any(o.grad is Grad.YES for o in operands):  # ``net.apply(params, x)`` of differentiated params
+                return Value(Kind.UNKNOWN, Grad.YES)
             return Value(Kind.UNKNOWN, receiver.grad)
         return UNKNOWN
 
@@ -1111,6 +1113,9 @@ class ValueAnalysis:
         param = function.parameter(name)
         if name in ("self", "cls") and function.cls is not None:
             return Value(Kind.OTHER)
+        if self._differentiated_parameter(function, name):
+            # f's argument in jax.grad(f) / value_and_grad(f): what the gradient is taken with respect to
+            return Value(Kind.UNKNOWN, Grad.YES, frozenset({"prediction"}))
         annotation = _annotation_kind(param)
         usage = self.usage(function).get(name, set())
         role = self._role(function, name, usage)
@@ -1163,6 +1168,16 @@ class ValueAnalysis:
         if role == "prediction":  # a gradient only where the prediction is known to be a tensor
             return Value(kind, Grad.YES if kind in TENSOR_KINDS else Grad.MAYBE, frozenset({"prediction"}))
         return Value(kind, Grad.MAYBE)
+
+    def _differentiated_parameter(self, function: FunctionInfo, name: str) -> bool:
+        if not self.index.differentiated or isinstance(function.node, cst.Lambda):
+            return False
+        params = [p.name.value for p in function.node.params.params]
+        if name not in params:
+            return False
+        position = params.index(name)
+        return any(position in self.index.differentiated_positions.get(id(value), ())
+                   and function in self.scopes.callables(value) for value in self.index.differentiated)
 
     def _role(self, function: FunctionInfo, name: str, usage: set[str]) -> str | None:
         """prediction | target | setting | None, from how the code uses the parameter, then its name."""
