@@ -919,9 +919,11 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, Grad.YES, frozenset({"prediction"}))
         if name is not None and isinstance(node.func, cst.Name):
             helper = self._function(name, function)
-            if frame is not None and frame.function is function:
+            if frame is not None and frame.function is function and depth <= MAX_DEPTH - 6:
+                # loss_fn(predictions, targets), loss_fn handed in (too deep to follow, the call is
+                # read as any call of an unknown function is)
                 passed = dict(frame.settings).get(name)
-                if isinstance(passed, _PassedFunction):  # loss_fn(predictions, targets), loss_fn handed in
+                if isinstance(passed, _PassedFunction):
                     helper = passed.info
             if helper is not None:
                 return self.call_result(helper, node, positional, keywords, env, function, frame, depth)
