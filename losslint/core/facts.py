@@ -83,7 +83,7 @@ class FileFacts:
             self._branch_facts[id(body)] = condition_facts(test, True)
             self._branch_facts[id(orelse)] = condition_facts(test, False)
         facts = self._branch_facts.get(id(node))
-        if facts and (facts[0] or facts[1]):
+        if facts is not None and any(facts):
             self._assumed.append((node, facts))
         if cls in _STATEMENTS:
             self._statements.append(node)

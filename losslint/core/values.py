@@ -162,6 +162,9 @@ class ValueAnalysis:
         self._usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._loop_usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._returns: dict[tuple, Value] = {}
+        # per function node: the names its body binds (a parameter it rebinds is no setting); the
+        # node is kept with them, so that its id stays its own
+        self._rebound: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
         self._in_progress: set[tuple] = set()
         self._cut = 0  # values cut short (depth bound, cycle) so far
         self._cut_short: dict[tuple, tuple[Value, object, object]] = {}
@@ -918,13 +921,13 @@ class ValueAnalysis:
                 return _loss_of(tensors)
             return Value(Kind.TENSOR, Grad.YES, frozenset({"prediction"}))
         if name is not None and isinstance(node.func, cst.Name):
-            helper = self._function(name, function)
-            if frame is not None and frame.function is function and depth <= MAX_DEPTH - 6:
+            passed = dict(frame.settings).get(name) if frame is not None and frame.function is function else None
+            if isinstance(passed, _PassedFunction) and depth <= MAX_DEPTH - 6:
                 # loss_fn(predictions, targets), loss_fn handed in (too deep to follow, the call is
                 # read as any call of an unknown function is)
-                passed = dict(frame.settings).get(name)
-                if isinstance(passed, _PassedFunction):
-                    helper = passed.info
+                helper = passed.info
+            else:
+                helper = self._function(name, function)
             if helper is not None:
                 return self.call_result(helper, node, positional, keywords, env, function, frame, depth)
             cls = self.index.classes.get(name)
@@ -1007,9 +1010,8 @@ class ValueAnalysis:
         other, helper = found
         arguments = self._bound(helper, positional, keywords, env, function, frame, depth)
         before = other.values._cut
-        settings = tuple((name, setting) for name, setting in self._settings(helper, node, positional, keywords,
-                                                                              function, frame)
-                         if not isinstance(setting, _PassedFunction))  # this module's functions mean nothing there
+        # (this module's functions mean nothing there: none is handed on)
+        settings = self._settings(helper, node, positional, keywords, function, frame, with_functions=False)
         result = other.values.result_for(helper, arguments, depth, settings)
         if other.values._cut != before:
             self._cut += 1  # cut short over there: not a result to keep here either
@@ -1040,7 +1042,14 @@ class ValueAnalysis:
             return Value(Kind.TENSOR, result.grad, result.provenance | {"loss"})
         return result
 
-    def _settings(self, helper: FunctionInfo, node: cst.Call, positional, keywords, function, frame) -> tuple:
+    def _rebound_names(self, function: FunctionInfo) -> frozenset[str]:
+        known = self._rebound.get(id(function.node))
+        if known is None or known[0] is not function.node:
+            known = self._rebound[id(function.node)] = (function.node, _bound_in_body(function))
+        return known[1]
+
+    def _settings(self, helper: FunctionInfo, node: cst.Call, positional, keywords, function, frame,
+                  with_functions: bool = True) -> tuple:
         """The parameters of ``helper`` this call fixes to a literal: passed as one
         (``reduction="none"``), handed on from the caller's own settings, or left at a literal default;
         none that the helper rebinds, and nothing where the call spreads ``*args`` or ``**kwargs``."""
@@ -1050,7 +1059,7 @@ class ValueAnalysis:
         given = dict(zip((p.name.value for p in params), positional))
         given.update(keywords)
         caller_settings = dict(frame.settings) if frame is not None and frame.function is function else {}
-        rebound = _rebound_names(helper)
+        rebound = self._rebound_names(helper)
         out = []
         for param in params:
             name = param.name.value
@@ -1061,11 +1070,11 @@ class ValueAnalysis:
                 setting = caller_settings.get(arg.value, _NO_SETTING) if isinstance(arg, cst.Name) else _literal(arg)
             else:
                 setting = _literal(param.default) if param.default is not None else _NO_SETTING
-            if setting is _NO_SETTING and name in given and isinstance(given[name], cst.Name) \
-                    and (function is None or (given[name].value not in _rebound_names(function)
+            if with_functions and setting is _NO_SETTING and name in given and isinstance(given[name], cst.Name) \
+                    and (function is None or (given[name].value not in self._rebound_names(function)
                                               and function.parameter(given[name].value) is None)):
                 passed = self._function(given[name].value, function)  # a same-module function handed in
-                setting = _passed_function(passed) if passed is not None else _NO_SETTING
+                setting = _PassedFunction(passed) if passed is not None else _NO_SETTING
             if setting is not _NO_SETTING:
                 out.append((name, setting))
         return tuple(out)
@@ -1375,27 +1384,23 @@ _VALUE_KEEPING = frozenset({"float", "double", "half", "bfloat16", "to", "clone"
 _NO_SETTING = object()
 
 
-@dataclass(frozen=True, eq=False)
 class _PassedFunction:
-    """A same-module function handed to a parameter (``compute_masked_loss(error, ...)``)."""
+    """A same-module function handed to a parameter (``compute_masked_loss(error, ...)``); equal to
+    another for the same function, so that a call's settings key the results kept per call."""
 
-    info: FunctionInfo
+    __slots__ = ("info",)
+
+    def __init__(self, info: FunctionInfo) -> None:
+        self.info = info
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _PassedFunction) and other.info is self.info
+
+    def __hash__(self) -> int:
+        return id(self.info)
 
     def __repr__(self) -> str:
         return f"<function {self.info.qualname}>"
-
-
-_PASSED: dict[int, _PassedFunction] = {}
-
-
-def _passed_function(info: FunctionInfo) -> _PassedFunction:
-    known = _PASSED.get(id(info))
-    if known is None or known.info is not info:
-        if len(_PASSED) > 4096:
-            _PASSED.clear()
-        known = _PASSED[id(info)] = _PassedFunction(info)
-    return known
-_SETTING_TYPES = (int, float, str, bool, type(None))
 
 
 def _literal(node: cst.BaseExpression) -> object:
@@ -1412,28 +1417,17 @@ def _literal(node: cst.BaseExpression) -> object:
     return _NO_SETTING
 
 
-_REBOUND: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+_BINDING_TARGETS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)
 
 
-def _rebound_names(helper: FunctionInfo) -> frozenset[str]:
+def _bound_in_body(function: FunctionInfo) -> frozenset[str]:
     """The names a function's own body binds (assignments, loop and with targets, walrus)."""
-    known = _REBOUND.get(id(helper.node))
-    if known is not None and known[0] is helper.node:
-        return known[1]
     names: set[str] = set()
-    body = helper.node.body
-    for node in iter_nodes(body, skip_functions=True):
-        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)):
-            names.update(_target_names(node.target))
-        elif isinstance(node, (cst.For, cst.CompFor)):
-            names.update(_target_names(node.target))
-        elif isinstance(node, cst.NamedExpr):
+    for node in iter_nodes(function.node.body, skip_functions=True):
+        if isinstance(node, _BINDING_TARGETS):
             names.update(_target_names(node.target))
         elif isinstance(node, cst.WithItem) and node.asname is not None:
             names.update(_target_names(node.asname.name))
-    if len(_REBOUND) > 4096:
-        _REBOUND.clear()
-    _REBOUND[id(helper.node)] = (helper.node, frozenset(names))
     return frozenset(names)
 
 
