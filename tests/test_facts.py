@@ -1469,3 +1469,89 @@ def test_the_argument_jax_differentiates_carries_a_gradient_into_what_it_is_appl
     assert facts.value(expr).grad is Grad.YES
     other, expr = facts_at(code.format(argnums=2))  # the key is differentiated, not the params
     assert other.value(expr).grad is not Grad.YES
+
+
+def test_items_of_a_returned_tuple_survive_a_slice_and_a_second_return_shape():
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        class Trainer:
+            def concatenated_forward(self, model, batch):
+                logits = model(batch["x"])
+                nll_loss = F.cross_entropy(logits, batch["y"])
+                if self.aux:
+                    return (logits, nll_loss, batch["aux"])
+                return (logits, nll_loss)
+
+            def metrics(self, model, batch):
+                out = self.concatenated_forward(model, batch)
+                (logits, nll) = out[{piece}]
+                return probe(nll)
+    """
+    from losslint.core.values import Kind
+
+    for piece in (":2", "0:2"):
+        facts, expr = facts_at(code.format(piece=piece))
+        value = facts.value(expr)
+        assert value.kind is Kind.TENSOR and "loss" in value.provenance, piece
+    for piece in ("::2", ":-1"):  # logits and the aux item; counted from an end not known
+        facts, expr = facts_at(code.format(piece=piece))
+        assert "loss" not in facts.value(expr).provenance, piece
+
+
+def test_a_helper_result_cut_short_deep_down_is_not_reused_at_a_shallow_call():
+    from losslint.core import values
+
+    code = """
+        import torch
+        import torch.nn.functional as F
+
+        def inner(logits, labels):
+            return F.cross_entropy(logits, labels)
+
+        def outer(logits, labels):
+            return inner(logits, labels)
+
+        def metrics(logits, labels):
+            return probe(outer(logits, labels))
+    """
+    facts, call = facts_at(code)
+    analysis = facts.values
+    env, function = facts.env(), facts.function
+    # First asked from deep down (the inner call is cut by the depth bound), then from the top.
+    deep = analysis.value(call, env, function, None, values.MAX_DEPTH - 7)
+    shallow = analysis.value(call, env, function, None, 0)
+    assert "loss" not in deep.provenance
+    assert "loss" in shallow.provenance
+
+
+def test_the_value_whose_dtype_torch_finfo_reads_is_a_tensor():
+    code = """
+        import numpy as np
+        import torch
+
+        class Classifier:
+            def get_loss(self, y_pred, y_true):
+                eps = torch.finfo(y_pred.dtype).eps
+                return probe(y_pred)
+    """
+    facts, expr = facts_at(code)
+    assert facts.value(expr).is_tensor
+
+
+def test_a_gpytorch_marginal_log_likelihood_is_loss_code():
+    from losslint import engine
+    from losslint.config import Settings
+
+    source = textwrap.dedent("""
+        import torch
+        from gpytorch.mlls import MarginalLogLikelihood
+
+        class LaplaceMarginalLogLikelihood(MarginalLogLikelihood):
+            def forward(self, post, comp):
+                log_posterior = -(post.mean.squeeze(-1) @ comp).sum(-1)
+                return -max(0, log_posterior)
+    """)
+    result = engine.lint_source(source.encode(), "mll.py", Settings(codes=frozenset({"LL104"})))
+    assert [d.code for d in result.diagnostics] == ["LL104"]

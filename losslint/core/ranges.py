@@ -440,8 +440,8 @@ class RangeAnalysis:
                 if values is not None and len(values) == len(target.elements) and isinstance(element.value, cst.Name):
                     new[element.value.value] = (Binding(values[i].value, env, self._statement),)
                 elif values is None and not starred and isinstance(element.value, cst.Name) \
-                        and isinstance(value, (cst.Call, cst.Name, cst.Attribute, cst.ListComp)):
-                    # a, b = f(x): a holds f(x)[0] (what the element analysis can read of a returned tuple)
+                        and isinstance(value, (cst.Call, cst.Name, cst.Attribute, cst.ListComp, cst.Subscript)):
+                    # a, b = f(x) (or f(x)[:2]): a holds f(x)[0] (what the element analysis can read of a returned tuple)
                     item = cst.Subscript(value, [cst.SubscriptElement(cst.Index(cst.Integer(str(i))))])
                     new[element.value.value] = (Binding(item, env, self._statement),)
                 else:

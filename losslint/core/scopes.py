@@ -17,7 +17,11 @@ from losslint.core.index import ClassInfo, FunctionInfo, LossSink, ModuleIndex, 
 from losslint.core.names import dotted_name
 from losslint.core.walk import iter_nodes
 
-TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss"}
+TORCH_LOSS_BASES = {"torch.nn.modules.loss._Loss", "torch.nn.modules.loss._WeightedLoss", "torch.nn._Loss",
+                    # gpytorch's marginal log likelihoods: the objective a GP is fitted by (its negative)
+                    "gpytorch.mlls.MarginalLogLikelihood", "gpytorch.mlls.ExactMarginalLogLikelihood",
+                    "gpytorch.mlls.marginal_log_likelihood.MarginalLogLikelihood",
+                    "gpytorch.mlls.exact_marginal_log_likelihood.ExactMarginalLogLikelihood"}
 TORCH_MODULE_BASES = {"torch.nn.Module", "torch.nn.modules.module.Module"}
 KERAS_LOSS_BASES = {"keras.losses.Loss", "keras.losses.LossFunctionWrapper"}
 KERAS_LAYER_BASES = {"keras.layers.Layer", "keras.Model", "keras.models.Model", "keras.Layer", "keras.layers.Model"}
@@ -104,7 +108,7 @@ class LossScopes:
 
     def is_torch_loss(self, cls: ClassInfo) -> bool:
         bases = self.class_bases(cls)
-        derives_loss = any(b.endswith(("_Loss", "_WeightedLoss")) for b in bases)
+        derives_loss = bool(bases & TORCH_LOSS_BASES) or any(b.endswith(("_Loss", "_WeightedLoss")) for b in bases)
         # A class named as a loss that is called on tensors (forward / __call__), whatever its base
         # (torchrl's LossModule, a package's own base class).
         named = V.strongly_loss_named(cls.name) and bool({"forward", "__call__"} & set(cls.methods)) \

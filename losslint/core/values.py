@@ -122,7 +122,12 @@ class Value:
         # What both sides share ("constant" only when both are).
         provenance = frozenset(self.provenance & other.provenance)
         element = self.element.join(other.element) if self.element and other.element else (self.element or other.element)
-        return Value(kind, most(self.grad, other.grad), provenance, element)
+        # Items both sides know (``return (a, nll)`` on one path, ``(a, nll, aux)`` on the other):
+        # an item taken at a shared key is one of the two.
+        theirs = dict(other.members)
+        members = tuple((key, value.join(theirs[key])) for key, value in self.members if key in theirs) \
+            if kind is Kind.CONTAINER else ()
+        return Value(kind, most(self.grad, other.grad), provenance, element, members)
 
 
 UNKNOWN = Value(Kind.UNKNOWN, Grad.MAYBE)
@@ -476,6 +481,12 @@ class ValueAnalysis:
                         return member
                 if base.element is not None:
                     return base.element
+            elif _positional(base) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+                kept = _sliced_members(base.members, node.slice[0].slice)
+                if kept is not None:  # forward_output[:5] of a returned tuple keeps what each item is
+                    return Value(Kind.CONTAINER, base.grad, base.provenance, base.element, kept)
+                if base.element is not None:
+                    return Value(Kind.CONTAINER, base.element.grad, base.provenance, base.element)
             elif base.element is not None:
                 return Value(Kind.CONTAINER, base.element.grad, base.provenance, base.element)
             return UNKNOWN if base.element is None else base.element
@@ -1082,16 +1093,20 @@ class ValueAnalysis:
     def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int, settings: tuple = ()) -> Value:
         """What ``helper`` returns with these argument values bound to its parameters."""
         signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())), settings)
-        if signature in self._returns:
-            return self._returns[signature]
+        known = self._returns.get(signature) or self._returns.get((signature, depth))
+        if known is not None:
+            return known
         if signature in self._in_progress:
+            self._cut += 1
             return UNKNOWN
         self._in_progress.add(signature)
+        cuts = self._cut
         try:
             result = self.returns(helper, _Frame(helper, arguments, settings), depth)
         finally:
             self._in_progress.discard(signature)
-        self._returns[signature] = result
+        # A result cut short (depth bound, cycle) holds at this depth only: a shallower call sees more.
+        self._returns[signature if self._cut == cuts else (signature, depth)] = result
         return result
 
     def returns(self, helper: FunctionInfo, frame: _Frame | None = None, depth: int = 0) -> Value:
@@ -1362,6 +1377,8 @@ def _loss_of(inputs: list[Value]) -> Value:
     return Value(Kind.TENSOR, most(*(o.grad for o in inputs)) if inputs else Grad.MAYBE, frozenset({"loss"}))
 
 
+# Functions that take a framework dtype: the value whose ``.dtype`` they are given is a tensor.
+_DTYPE_INFO = frozenset({"torch.finfo", "torch.iinfo"})
 _TENSOR_ONLY = frozenset({"detach", "clamp", "clamp_min", "clamp_max", "unsqueeze", "view", "permute", "contiguous",
                           "cuda", "type_as", "masked_fill", "softmax", "log_softmax", "sigmoid", "exp", "sqrt",
                           "pow", "requires_grad_", "backward", "norm", "abs", "square", "mm", "bmm", "gather",
@@ -1418,6 +1435,29 @@ def _literal(node: cst.BaseExpression) -> object:
 
 
 _BINDING_TARGETS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)
+
+
+
+
+def _positional(container: Value) -> bool:
+    """A tuple or list whose items are known one by one (``0``, ``1``, ... in order)."""
+    return bool(container.members) and [k for k, _ in container.members] == [
+        str(i) for i in range(len(container.members))]
+
+
+def _sliced_members(members: tuple, piece: cst.Slice) -> tuple | None:
+    """The items a slice with non-negative literal bounds keeps, numbered from 0; None for other
+    slices. Counting from the end is not followed: the items known of a value returned in two shapes
+    are those its shapes share, the first ones, not all of them."""
+    bounds = []
+    for bound in (piece.lower, piece.upper, piece.step):
+        if bound is not None and not isinstance(bound, cst.Integer):
+            return None
+        bounds.append(int(bound.evaluated_value) if bound is not None else None)
+    if bounds[2] == 0:
+        return None
+    kept = [v for _, v in members][slice(*bounds)]
+    return tuple((str(i), v) for i, v in enumerate(kept))
 
 
 def _bound_in_body(function: FunctionInfo) -> frozenset[str]:
@@ -1619,6 +1659,9 @@ def _usage(function: FunctionInfo, imports, names: set[str]) -> dict[str, set[st
             if qualified is not None:
                 root = qualified.split(".")[0]
                 tail = qualified.split(".")[-1]
+                if qualified in _DTYPE_INFO and positional and isinstance(positional[0], cst.Attribute) \
+                        and positional[0].attr.value == "dtype":
+                    mark(positional[0].value, "tensor")  # torch.finfo(x.dtype): x has a torch dtype
                 if root in V.TENSOR_ROOTS and _is_tensor_op(node, imports):
                     target_at = _TARGET_POSITION.get(qualified)
                     for i, p in enumerate(positional):
