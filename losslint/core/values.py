@@ -167,6 +167,7 @@ class ValueAnalysis:
         self._usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._loop_usage: dict[FunctionInfo, dict[str, set[str]]] = {}
         self._returns: dict[tuple, Value] = {}
+        self._returns_cut: dict[tuple, tuple[Value, int]] = {}  # results cut short, with their depth
         # per function node: the names its body binds (a parameter it rebinds is no setting); the
         # node is kept with them, so that its id stays its own
         self._rebound: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
@@ -1093,9 +1094,13 @@ class ValueAnalysis:
     def result_for(self, helper: FunctionInfo, arguments: dict[str, Value], depth: int, settings: tuple = ()) -> Value:
         """What ``helper`` returns with these argument values bound to its parameters."""
         signature = (id(helper), tuple(sorted((k, hash(a)) for k, a in arguments.items())), settings)
-        known = self._returns.get(signature) or self._returns.get((signature, depth))
+        known = self._returns.get(signature)
         if known is not None:
             return known
+        short = self._returns_cut.get(signature)
+        if short is not None and short[1] <= depth:
+            self._cut += 1  # cut short at this depth or a shallower one: as much as this call could see
+            return short[0]
         if signature in self._in_progress:
             self._cut += 1
             return UNKNOWN
@@ -1105,8 +1110,11 @@ class ValueAnalysis:
             result = self.returns(helper, _Frame(helper, arguments, settings), depth)
         finally:
             self._in_progress.discard(signature)
-        # A result cut short (depth bound, cycle) holds at this depth only: a shallower call sees more.
-        self._returns[signature if self._cut == cuts else (signature, depth)] = result
+        # A result cut short (depth bound, cycle) holds from this depth down: a shallower call sees more.
+        if self._cut == cuts:
+            self._returns[signature] = result
+        else:
+            self._returns_cut[signature] = (result, depth)
         return result
 
     def returns(self, helper: FunctionInfo, frame: _Frame | None = None, depth: int = 0) -> Value:
