@@ -124,9 +124,10 @@ class Value:
         element = self.element.join(other.element) if self.element and other.element else (self.element or other.element)
         # Items both sides know (``return (a, nll)`` on one path, ``(a, nll, aux)`` on the other):
         # an item taken at a shared key is one of the two.
-        theirs = dict(other.members)
-        members = tuple((key, value.join(theirs[key])) for key, value in self.members if key in theirs) \
-            if kind is Kind.CONTAINER else ()
+        members = ()
+        if kind is Kind.CONTAINER and self.members and other.members:
+            theirs = dict(other.members)
+            members = tuple((key, value.join(theirs[key])) for key, value in self.members if key in theirs)
         return Value(kind, most(self.grad, other.grad), provenance, element, members)
 
 
@@ -482,14 +483,13 @@ class ValueAnalysis:
                         return member
                 if base.element is not None:
                     return base.element
-            elif _positional(base) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
-                kept = _sliced_members(base.members, node.slice[0].slice)
+            else:
+                kept = _sliced_members(base.members, node.slice[0].slice) if _positional(base) \
+                    and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice) else None
                 if kept is not None:  # forward_output[:5] of a returned tuple keeps what each item is
                     return Value(Kind.CONTAINER, base.grad, base.provenance, base.element, kept)
                 if base.element is not None:
                     return Value(Kind.CONTAINER, base.element.grad, base.provenance, base.element)
-            elif base.element is not None:
-                return Value(Kind.CONTAINER, base.element.grad, base.provenance, base.element)
             return UNKNOWN if base.element is None else base.element
         if base.kind is Kind.STRING:
             return STRING
@@ -1443,8 +1443,6 @@ def _literal(node: cst.BaseExpression) -> object:
 
 
 _BINDING_TARGETS = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)
-
-
 
 
 def _positional(container: Value) -> bool:
