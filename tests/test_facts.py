@@ -1555,3 +1555,114 @@ def test_a_gpytorch_marginal_log_likelihood_is_loss_code():
     """)
     result = engine.lint_source(source.encode(), "mll.py", Settings(codes=frozenset({"LL104"})))
     assert [d.code for d in result.diagnostics] == ["LL104"]
+
+
+@pytest.mark.parametrize("condition", ["tf.greater(d, 0.0)", "tf.math.greater(d, 0.0)", "keras.ops.greater(d, 0.0)",
+                                       "K.greater(d, 0.0)", "d > 0.0"])
+def test_a_comparison_spelled_as_a_call_refines_the_where_branch_it_guards(condition):
+    code = f"""
+        import keras
+        import tensorflow as tf
+        from keras import backend as K
+
+        def loss(y_true, y_pred):
+            d = y_pred - y_true
+            return probe(tf.where({condition}, d, tf.ones_like(d)))
+    """
+    assert range_of(code).is_positive
+
+
+@pytest.mark.parametrize("mask", ["x.gt(0)", "torch.gt(x, 0)", "torch.greater(x, 0)", "x > 0"])
+def test_a_selection_by_a_comparison_call_keeps_only_what_passes(mask):
+    code = f"""
+        import torch
+
+        def loss(x):
+            return probe(x[{mask}])
+    """
+    assert range_of(code).is_positive
+
+
+def test_a_comparison_call_is_a_boolean_and_an_unknown_method_named_like_one_is_not():
+    assert range_of("""
+        import tensorflow as tf
+
+        def loss(p):
+            return probe(tf.greater_equal(p, 0.5))
+    """) == UNIT
+    facts, expr = facts_at("""
+        import torch
+
+        def loss(p, sets):
+            return probe(sets.eq(p, 1))
+    """)
+    assert facts.comparison(expr) is expr  # two operands to a method: not a tensor comparison
+
+
+def lint_codes(source: str, codes: set[str]) -> list[tuple[str, int]]:
+    from losslint import engine
+    from losslint.config import Settings
+
+    result = engine.lint_source(textwrap.dedent(source).encode(), "case.py", Settings(codes=frozenset(codes)))
+    return [(d.code, d.location.row) for d in result.diagnostics]
+
+
+def test_rules_read_comparison_calls_as_comparisons():
+    gate = """
+        import tensorflow as tf
+
+        def hard_dice_loss(y_true, y_pred):
+            hard = tf.where(tf.greater_equal(y_pred, 0.5), tf.ones_like(y_pred), tf.zeros_like(y_pred))
+            inter = tf.reduce_sum(y_true * hard)
+            return 1.0 - (2.0 * inter + 1.0) / (tf.reduce_sum(y_true) + tf.reduce_sum(hard) + 1.0)
+    """
+    assert lint_codes(gate, {"LL101"}) == [("LL101", 5)]
+    step = """
+        import tensorflow as tf
+
+        def count_loss(y_true, y_pred):
+            return tf.reduce_mean(tf.cast(tf.greater(y_pred, 0.5), tf.float32) - y_true)
+    """
+    assert lint_codes(step, {"LL103"}) == [("LL103", 5)]
+    masked_gradient = """
+        import torch
+
+        def log_loss(z):
+            return torch.where(z.le(0), torch.zeros_like(z), torch.log(z)).mean()
+    """
+    assert lint_codes(masked_gradient, {"LL102", "LL201"}) == [("LL102", 5)]
+
+
+def test_an_exp_bound_to_the_name_it_exponentiates_is_read_with_the_earlier_binding():
+    source = """
+        import torch
+
+        def attention_loss(f, target):
+            f = torch.exp(f)
+            p = f / f.sum(-1, keepdim=True)
+            return ((p - target) ** 2).mean()
+
+        def shifted_loss(f, target):
+            f = f - f.max(-1, keepdim=True)[0]
+            f = torch.exp(f)
+            p = f / f.sum(-1, keepdim=True)
+            return ((p - target) ** 2).mean()
+
+        def kernel_loss(d, target):
+            k = -d ** 2
+            k = torch.exp(k)
+            return ((k / k.sum(-1, keepdim=True) - target) ** 2).mean()
+
+        def partition_loss(x, target):
+            x = torch.exp(x)
+            return (torch.log(x.sum(-1)) - target).mean()
+    """
+    from losslint import engine
+    from losslint.config import Settings
+
+    result = engine.lint_source(textwrap.dedent(source).encode(), "case.py",
+                                Settings(codes=frozenset({"LL215", "LL217"})))
+    assert [(d.code, d.location.row) for d in result.diagnostics] == [("LL217", 6), ("LL215", 22)]
+    # The argument means something else where the result is used: no rewrite is offered.
+    assert all(d.fix is None for d in result.diagnostics)
+

@@ -74,14 +74,14 @@ class FileFacts:
     def enter(self, node: cst.CSTNode) -> None:
         cls = type(node)
         if cls is cst.IfExp:
-            self._branch_facts[id(node.body)] = condition_facts(node.test, True)
-            self._branch_facts[id(node.orelse)] = condition_facts(node.test, False)
+            self._branch_facts[id(node.body)] = condition_facts(node.test, True, self.imports)
+            self._branch_facts[id(node.orelse)] = condition_facts(node.test, False, self.imports)
         elif cls is cst.Call and len(node.args) == 3 and _named_where(node.func) and self._is_where(node):
             # where(cond, a, b): a is taken where cond holds, b where it does not (for the forward
             # value; a gradient through the masked branch is LL102's question).
             test, body, orelse = (a.value for a in node.args)
-            self._branch_facts[id(body)] = condition_facts(test, True)
-            self._branch_facts[id(orelse)] = condition_facts(test, False)
+            self._branch_facts[id(body)] = condition_facts(test, True, self.imports)
+            self._branch_facts[id(orelse)] = condition_facts(test, False, self.imports)
         facts = self._branch_facts.get(id(node))
         if facts is not None and any(facts):
             self._assumed.append((node, facts))
@@ -174,6 +174,10 @@ class FileFacts:
     # -- questions ------------------------------------------------------------------------------
     def meaning(self, call: cst.Call) -> CallMeaning | None:
         return self.imports.meaning(call)
+
+    def comparison(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """The comparison a node means (``tf.greater(p, t)`` and ``p.gt(t)`` as ``p > t``), or the node."""
+        return self.imports.comparison(node)
 
     def op_name(self, node: cst.CSTNode) -> str | None:
         if isinstance(node, cst.Call):
@@ -322,6 +326,24 @@ class FileFacts:
                 return value, movable
             return self._helper_producer(value, op_name)  # y_proba = predict_proba(model, x)
         return self._helper_producer(node, op_name)
+
+    def producer_env(self, node: cst.BaseExpression, op_name: str) -> dict | None:
+        """The bindings the ``op_name`` call that produced ``node`` ran under: the present ones for
+        the call itself, the binding's for a local name (after ``x = exp(x)`` the argument is the
+        earlier ``x``); None for a helper's call, or when no such call produced it."""
+        if isinstance(node, cst.Call) and self.op_name(node) == op_name:
+            return self.env()
+        env = self.env()
+        if isinstance(node, cst.Name) and node.value in env and len(env[node.value]) == 1 \
+                and env[node.value][0] is not OUTER:
+            binding = env[node.value][0]
+            if isinstance(binding.value, cst.Call) and self.op_name(binding.value) == op_name:
+                return binding.env
+        return None
+
+    def range_in(self, node: cst.BaseExpression, env: dict) -> Interval:
+        """The range of ``node`` under the bindings ``env`` (see :meth:`producer_env`)."""
+        return self.ranges.range(node, env, self.function)
 
     def _helper_producer(self, node: cst.BaseExpression, op_name: str) -> tuple[cst.Call, bool] | None:
         """What a same-module helper called here returns, when that is one ``op_name`` call."""

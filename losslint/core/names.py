@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from losslint.core import vocabulary as V
 from losslint.core.ops import METHOD_OPS, SPELLING_OPS, Op
 
 # Notebook cells and snippets use these without importing them; unbound, they keep this meaning.
@@ -93,6 +94,7 @@ class ImportTable:
         # Names bound by ``import a.b as c`` and ``from a import b``: local name -> (module, level,
         # imported name or None for a module), for ``project.Project`` to follow into the project.
         self.origins: dict[str, tuple[str | None, int, str | None]] = {}
+        self._comparisons: dict[int, tuple[cst.Call, cst.Comparison]] = {}
 
     def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
@@ -160,6 +162,43 @@ class ImportTable:
                 return local
         return None
 
+    def comparison(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """``node`` as the comparison it means: ``tf.greater(a, b)``, ``torch.gt(a, b)``,
+        ``keras.ops.less_equal(a, b)`` and ``a.gt(b)`` as ``a > b`` ... (built once per call, from the
+        call's own operands); any other node as it is."""
+        if not isinstance(node, cst.Call):
+            return node
+        known = self._comparisons.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        operator = self._comparison_operator(node)
+        if operator is None:
+            return node
+        operands = [a.value for a in node.args if a.keyword is None]
+        if isinstance(node.func, cst.Attribute) and len(operands) == 1:
+            operands = [node.func.value, *operands]
+        built = cst.Comparison(left=operands[0], comparisons=[
+            cst.ComparisonTarget(operator=COMPARISON_OPERATORS[operator](), comparator=operands[1])])
+        self._comparisons[id(node)] = (node, built)
+        return built
+
+    def _comparison_operator(self, call: cst.Call) -> str | None:
+        if any(a.star or (a.keyword is not None and a.keyword.value != "name") for a in call.args):
+            return None
+        positional = sum(a.keyword is None for a in call.args)
+        qualified = self.qualify(call.func)
+        if qualified is not None:
+            for root in V.COMPARISON_ROOTS:
+                name = qualified[len(root):] if qualified.startswith(root) else None
+                if name in V.COMPARISON_FUNCTIONS and positional == 2:
+                    return V.COMPARISON_FUNCTIONS[name]
+            return None
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in V.COMPARISON_METHODS and positional == 1 \
+                and looks_like_tensor_receiver(func.value, self):
+            return V.COMPARISON_FUNCTIONS[func.attr.value]
+        return None
+
     def meaning(self, call: cst.Call) -> CallMeaning | None:
         func = call.func
         qualified = self.qualify(func)
@@ -182,6 +221,12 @@ class ImportTable:
                 return None  # ``x.log()`` has no operand; ``obj.log(msg)`` is something else
             return CallMeaning(op, "tensor", "." + func.attr.value, receiver=func.value)
         return None
+
+
+COMPARISON_OPERATORS: dict[str, type[cst.BaseCompOp]] = {
+    ">": cst.GreaterThan, ">=": cst.GreaterThanEqual, "<": cst.LessThan, "<=": cst.LessThanEqual, "==": cst.Equal,
+    "!=": cst.NotEqual,
+}
 
 
 def _is_framework(module: str) -> bool:

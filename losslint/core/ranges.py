@@ -67,14 +67,17 @@ BOUNDS = "__bounds__"  # env key: (expression, interval) pairs a branch conditio
 FACT_KEYS = (NONZERO, BOUNDS)
 
 
-def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpression, ...]:
+def nonzero_facts(test: cst.BaseExpression, taken: bool,
+                  imports: ImportTable | None = None) -> tuple[cst.BaseExpression, ...]:
     """What a condition proves nonzero on the branch taken (``taken``) or not taken:
     ``if n == 0: return`` -> n afterwards; ``0 if s.sum() == 0 else a / s.sum()`` -> s.sum()."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return nonzero_facts(test.expression, not taken)
+        return nonzero_facts(test.expression, not taken, imports)
     if isinstance(test, cst.BooleanOperation):
         both = isinstance(test.operator, cst.And) == taken  # (a and b) taken / (a or b) not taken
-        return nonzero_facts(test.left, taken) + nonzero_facts(test.right, taken) if both else ()
+        return nonzero_facts(test.left, taken, imports) + nonzero_facts(test.right, taken, imports) if both else ()
+    if imports is not None:
+        test = imports.comparison(test)  # tf.not_equal(n, 0) is n != 0
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         right = test.comparisons[0].comparator
         if not (isinstance(right, (cst.Integer, cst.Float)) and right.evaluated_value == 0):
@@ -83,34 +86,37 @@ def nonzero_facts(test: cst.BaseExpression, taken: bool) -> tuple[cst.BaseExpres
         proves = (operator in (cst.NotEqual, cst.GreaterThan) and taken) or (
             operator in (cst.Equal, cst.LessThanEqual) and not taken)
         return (_without_item(test.left),) if proves else ()
-    quantified = _quantified(test)
+    quantified = _quantified(test, imports)
     if quantified is not None:  # all(x > 0) holds / any(x <= 0) fails: the comparison holds everywhere
         every, comparison = quantified
-        return nonzero_facts(comparison, taken) if every == taken else ()
+        return nonzero_facts(comparison, taken, imports) if every == taken else ()
     if taken and isinstance(test, (cst.Name, cst.Attribute, cst.Call)):
         return (_without_item(test),)
     return ()
 
 
-def bound_facts(test: cst.BaseExpression, taken: bool) -> tuple[tuple[cst.BaseExpression, Interval], ...]:
+def bound_facts(test: cst.BaseExpression, taken: bool,
+                imports: ImportTable | None = None) -> tuple[tuple[cst.BaseExpression, Interval], ...]:
     """The intervals a condition confines expressions to on the branch taken or not taken:
     ``if not torch.all(cost > 0): raise`` -> cost in (0, inf) afterwards; ``if x < 1e-6: return``
     -> x in [1e-6, inf)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return bound_facts(test.expression, not taken)
+        return bound_facts(test.expression, not taken, imports)
     if isinstance(test, cst.BooleanOperation):
         both = isinstance(test.operator, cst.And) == taken
-        return bound_facts(test.left, taken) + bound_facts(test.right, taken) if both else ()
+        return bound_facts(test.left, taken, imports) + bound_facts(test.right, taken, imports) if both else ()
+    if imports is not None:
+        test = imports.comparison(test)
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         bound = _literal_number(test.comparisons[0].comparator)
         if bound is None:
             return ()
         region = condition_region(type(test.comparisons[0].operator), bound, taken)
         return ((_without_item(test.left), region),) if isinstance(region, Interval) else ()
-    quantified = _quantified(test)
+    quantified = _quantified(test, imports)
     if quantified is not None:
         every, comparison = quantified
-        return bound_facts(comparison, taken) if every == taken else ()
+        return bound_facts(comparison, taken, imports) if every == taken else ()
     return ()
 
 
@@ -123,9 +129,9 @@ def _literal_number(node: cst.BaseExpression) -> float | None:
     return None
 
 
-def condition_facts(test: cst.BaseExpression, taken: bool) -> tuple[tuple, tuple]:
+def condition_facts(test: cst.BaseExpression, taken: bool, imports: ImportTable | None = None) -> tuple[tuple, tuple]:
     """What a condition proves where it holds (``taken``) or fails: (nonzero facts, bound facts)."""
-    return nonzero_facts(test, taken), bound_facts(test, taken)
+    return nonzero_facts(test, taken, imports), bound_facts(test, taken, imports)
 
 
 def assume(env: Env, facts: tuple[tuple, tuple]) -> Env:
@@ -165,7 +171,7 @@ def _names_in(node: cst.BaseExpression) -> set[str]:
     return found
 
 
-def _quantified(test: cst.BaseExpression) -> tuple[bool, cst.Comparison] | None:
+def _quantified(test: cst.BaseExpression, imports: ImportTable | None = None) -> tuple[bool, cst.Comparison] | None:
     """``torch.all(c)`` / ``(c).all()`` -> (True, c); ``any`` -> (False, c), for a comparison c."""
     if not isinstance(test, cst.Call):
         return None
@@ -179,6 +185,8 @@ def _quantified(test: cst.BaseExpression) -> tuple[bool, cst.Comparison] | None:
         operand = test.args[0].value  # torch.all(x > 0), all(x > 0)
     else:
         return None
+    if imports is not None:
+        operand = imports.comparison(operand)
     return (name == "all", operand) if isinstance(operand, cst.Comparison) else None
 
 
@@ -339,9 +347,9 @@ class RangeAnalysis:
                     env = self._apply(small, env)
                 self._statement = None
             elif isinstance(statement, cst.If):
-                then_env = self._walk(statement.body.body, assume(env, condition_facts(statement.test, True)),
-                                      envs, function)
-                else_env = assume(env, condition_facts(statement.test, False))
+                holds = condition_facts(statement.test, True, self.imports)
+                then_env = self._walk(statement.body.body, assume(env, holds), envs, function)
+                else_env = assume(env, condition_facts(statement.test, False, self.imports))
                 if isinstance(statement.orelse, cst.If):
                     else_env = self._walk([statement.orelse], else_env, envs, function)
                 elif isinstance(statement.orelse, cst.Else):
@@ -404,7 +412,7 @@ class RangeAnalysis:
 
     def _applied(self, small: cst.BaseSmallStatement, env: Env) -> Env:
         if isinstance(small, cst.Assert):  # past ``assert (x > 0).all()``, it holds
-            return assume(env, condition_facts(small.test, True))
+            return assume(env, condition_facts(small.test, True, self.imports))
         if isinstance(small, cst.Assign):
             for target in small.targets:
                 env = self._bind(target.target, small.value, env)
@@ -591,6 +599,7 @@ class RangeAnalysis:
         if isinstance(mask, cst.Name) and mask.value in env and len(env[mask.value]) == 1 \
                 and env[mask.value][0] is not OUTER:
             mask = env[mask.value][0].value
+        mask = self.imports.comparison(mask)  # x[x.gt(0)], x[tf.greater(x, 0)]
         if not isinstance(mask, cst.Comparison) or len(mask.comparisons) != 1:
             return value
         comparison = mask.comparisons[0]
@@ -612,6 +621,7 @@ class RangeAnalysis:
                  env: Env, function, depth: int) -> Interval:
         """A where-branch only sees the values its condition lets through:
         ``where(d > 0, d, 1)`` never yields ``d <= 0``; ``where(d == 0, 1, d)`` never yields ``d == 0``."""
+        condition = self.imports.comparison(condition)
         if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1 \
                 or not condition.left.deep_equals(branch):
             return value
@@ -850,6 +860,8 @@ class RangeAnalysis:
         return False
 
     def _call(self, node: cst.Call, env: Env, function, depth: int) -> Interval:
+        if self.imports.comparison(node) is not node:
+            return UNIT  # tf.greater(a, b), a.gt(b): booleans
         meaning = self.imports.meaning(node)
         args = [a for a in node.args if a.keyword is None and not a.star]
         kwargs = {a.keyword.value: a.value for a in node.args if a.keyword is not None}

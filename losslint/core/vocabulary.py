@@ -32,6 +32,16 @@ MASK_RESULT = frozenset({
 # Results that are Python booleans even on tensors.
 BOOL_RESULT = frozenset({"allclose", "equal_all", "is_tensor", "is_floating_point", "is_complex",
                          "is_nonzero", "is_contiguous", "is_same_size", "array_equal"})
+# Comparisons spelled as calls (``tf.greater(a, b)``, ``torch.gt(a, b)``, ``a.gt(b)``), by the
+# comparison they mean: "<", "<=", ">", ">=", "==", "!=". Function names of every framework (under
+# torch., tf., tf.math., keras.ops., K., np., jnp.) and tensor method names.
+COMPARISON_FUNCTIONS = {
+    "gt": ">", "greater": ">", "ge": ">=", "greater_equal": ">=", "lt": "<", "less": "<", "le": "<=",
+    "less_equal": "<=", "eq": "==", "equal": "==", "ne": "!=", "not_equal": "!=",
+}
+COMPARISON_ROOTS = ("torch.", "tf.", "tf.math.", "keras.ops.", "K.", "np.", "jnp.")
+COMPARISON_METHODS = frozenset({"gt", "ge", "lt", "le", "eq", "ne", "greater", "greater_equal", "less",
+                                "less_equal", "not_equal"})
 # In-place draws: the tensor's values are replaced by random ones (no gradient reaches them).
 RANDOM_FILLS = frozenset({"uniform_", "normal_", "bernoulli_", "exponential_", "geometric_", "log_normal_",
                           "cauchy_", "random_"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import libcst as cst
 
 from losslint.core.facts import FileFacts
@@ -11,13 +13,21 @@ AXIS_KEYWORDS = ("dim", "axis")
 KEEPDIM_KEYWORDS = ("keepdim", "keepdims")
 
 
-def exp_of(node: cst.BaseExpression, facts: FileFacts) -> tuple[cst.Call, cst.BaseExpression] | None:
-    """``(exp call, its argument)`` when ``node`` is ``exp(x)`` (directly or through a local name)."""
+class ExpOf(NamedTuple):
+    call: cst.Call
+    argument: cst.BaseExpression
+    movable: bool  # the argument means the same where the exp's value is used (a fix may move it)
+    env: dict  # the bindings the exp ran under (after ``x = exp(x)``, its argument is the earlier x)
+
+
+def exp_of(node: cst.BaseExpression, facts: FileFacts) -> ExpOf | None:
+    """The ``exp(x)`` call ``node`` is (directly or through a local name), with its argument."""
     found = facts.producer(node, "exp")
-    if found is None or not found[1]:
+    env = facts.producer_env(node, "exp")
+    if found is None or env is None:
         return None
     operands = facts.operands(found[0])
-    return (found[0], operands[0]) if len(operands) == 1 else None
+    return ExpOf(found[0], operands[0], found[1], env) if len(operands) == 1 else None
 
 
 def sum_parts(node: cst.BaseExpression, facts: FileFacts):
@@ -42,10 +52,11 @@ def sum_parts(node: cst.BaseExpression, facts: FileFacts):
     return value, axis, keep, call
 
 
-def max_shifted(x: cst.BaseExpression, facts: FileFacts) -> bool:
+def max_shifted(x: cst.BaseExpression, facts: FileFacts, env: dict | None = None) -> bool:
     """``x - max(x)``, also scaled (``(x - max) / temperature``): the stable form written by hand,
-    also a statement earlier (``z = x - x.max(); log(exp(z).sum())``)."""
-    env = facts.env()
+    also a statement earlier (``z = x - x.max(); log(exp(z).sum())``). ``env``: the bindings ``x``
+    is read under (the present ones by default)."""
+    env = facts.env() if env is None else env
     if isinstance(x, cst.Name) and len(env.get(x.value, ())) == 1 and env[x.value][0] != "outer":
         x = env[x.value][0].value
     while isinstance(x, cst.BinaryOperation) and isinstance(x.operator, (cst.Divide, cst.Multiply)):

@@ -85,7 +85,8 @@ class HardThresholdGate(Rule):
 
     def _gate(self, condition: cst.BaseExpression):
         """(gated value, threshold, True for > / >=) when the condition compares the prediction to a
-        value that does not depend on it."""
+        value that does not depend on it (``p > t``, ``tf.greater_equal(p, t)``, ``p.gt(t)``)."""
+        condition = self.facts.comparison(condition)
         if not isinstance(condition, cst.Comparison) or len(condition.comparisons) != 1:
             return None
         target = condition.comparisons[0]

@@ -83,6 +83,7 @@ class WhereNanGradient(Rule):
         env = self.facts.env()
         if isinstance(node, cst.Name) and len(env.get(node.value, ())) == 1 and env[node.value][0] != "outer":
             node = env[node.value][0].value
+        node = self.facts.comparison(node)  # tf.less(z, 0), z.lt(0)
         return node if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 else None
 
     def _only_valid_under(self, operand, condition, taken: bool, domain: str) -> bool:

@@ -42,6 +42,7 @@ class StepFunction(Rule):
         else:
             return None
         value = value.with_changes(lpar=[], rpar=[]) if getattr(value, "lpar", None) else value
+        value = self.facts.comparison(value)  # tf.cast(tf.greater(p, 0.5), tf.float32)
         return value if isinstance(value, cst.Comparison) else None
 
     def _compares_prediction(self, comparison: cst.Comparison) -> bool:

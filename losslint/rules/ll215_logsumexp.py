@@ -31,10 +31,11 @@ class LogSumExp(Rule):
             return
         summed, axis, keep, sum_call = parts
         exp = exp_of(summed, self.facts)
-        if exp is None or max_shifted(exp[1], self.facts):
+        if exp is None or max_shifted(exp.argument, self.facts, exp.env):
             return  # (a never-positive exponent is still a finding: all terms can underflow to log(0))
         self.report(call, "`log(sum(exp(x)))` overflows to inf once one `exp(x)` does (x > 88 in float32); "
-                          "use `logsumexp(x)` over the same axis", fix=self._fix(call, exp[1], axis, keep))
+                          "use `logsumexp(x)` over the same axis",
+                    fix=self._fix(call, exp.argument, axis, keep) if exp.movable else None)
 
     def _fix(self, call: cst.Call, x, axis: cst.Arg | None, keep: cst.Arg | None) -> Fix | None:
         framework = self.facts.meaning(call).framework

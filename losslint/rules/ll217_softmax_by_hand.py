@@ -30,19 +30,24 @@ class SoftmaxByHand(Rule):
             return
         summed, axis, keep, _ = parts
         denominator = exp_of(summed, self.facts)
-        if denominator is None or not denominator[1].deep_equals(numerator[1]) or max_shifted(numerator[1], self.facts):
+        if denominator is None:
             return
-        if self.facts.range(numerator[1]).hi <= 0:  # a Gaussian kernel exp(-x**2 / 2s**2): cannot overflow
+        same = denominator.call is numerator.call or (
+            denominator.movable and numerator.movable and denominator.argument.deep_equals(numerator.argument))
+        if not same or max_shifted(numerator.argument, self.facts, numerator.env):
             return
+        if self.facts.range_in(numerator.argument, numerator.env).hi <= 0:
+            return  # a Gaussian kernel exp(-x**2 / 2s**2): cannot overflow
         self.report(node, "`exp(x) / sum(exp(x))` is inf / inf = NaN once one `exp(x)` overflows (x > 88 in "
                           "float32); use `softmax(x)` over the same axis",
                     fix=self._fix(node, numerator, axis, keep))
 
     def _fix(self, node, numerator, axis: cst.Arg | None, keep: cst.Arg | None) -> Fix | None:
-        exp_call, x = numerator
+        exp_call, x = numerator.call, numerator.argument
         framework = self.facts.meaning(exp_call).framework
-        # Without keepdim the sum has lost the axis and broadcasts differently: no 1:1 rewrite.
-        if framework not in SOFTMAX or axis is None or not is_true(keep):
+        # Without keepdim the sum has lost the axis and broadcasts differently: no 1:1 rewrite; an
+        # argument rebound since (``f = exp(f)``) means something else here.
+        if framework not in SOFTMAX or axis is None or not is_true(keep) or not numerator.movable:
             return None
         spelling, axis_name = SOFTMAX[framework]
         func, imports = fixes.spell(spelling, self.facts)

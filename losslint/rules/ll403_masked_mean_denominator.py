@@ -46,7 +46,7 @@ class MaskedMeanDenominator(Rule):
         name = dotted_name(inner)
         if name is not None and MASK_NAME.search(name.split(".")[-1]):
             return True
-        if isinstance(inner, cst.Comparison):
+        if isinstance(self.facts.comparison(inner), cst.Comparison):  # y > 0, tf.greater(y, 0)
             return True
         if isinstance(inner, cst.Call):
             qualified = self.facts.imports.qualify(inner.func)
