@@ -1666,3 +1666,50 @@ def test_an_exp_bound_to_the_name_it_exponentiates_is_read_with_the_earlier_bind
     # The argument means something else where the result is used: no rewrite is offered.
     assert all(d.fix is None for d in result.diagnostics)
 
+
+def test_a_helper_returns_its_loss_in_the_items_its_callers_unpack_and_use():
+    source = """
+        import torch
+        import torch.nn.functional as F
+
+        def _scores(logits, labels):
+            hits = (logits.argmax(-1) == labels).float()
+            weights = torch.log(torch.softmax(logits, -1))
+            return hits, weights
+
+        def eval_loss(logits, labels):
+            hits, weights = _scores(logits, labels)
+            return F.nll_loss(weights, labels), hits.mean()
+
+        def _both(logits, labels):
+            hits = (logits.argmax(-1) == labels).float()
+            return hits, logits
+
+        def hit_loss(logits, labels):
+            hits, out = _both(logits, labels)
+            return (hits * F.cross_entropy(out, labels, reduction="none")).mean()
+    """
+    # The hit rate _scores returns beside the loss's input is a metric; _both's gates the loss.
+    assert lint_codes(source, {"LL103", "LL214"}) == [("LL214", 7), ("LL103", 15), ("LL103", 15)]
+
+
+def test_the_size_attribute_of_an_array_or_a_mesh_dimension_is_a_count():
+    assert range_of("""
+        import tensorflow as tf
+
+        class Model:
+            def logits(self, x):
+                return probe(self.model_dim.size ** -0.5)
+    """).is_nonnegative
+    # An object's own setting called size is what its __init__ set, not a count.
+    assert range_of("""
+        import torch
+
+        class Loss:
+            def __init__(self):
+                self.size = -1.0
+
+            def forward(self, x):
+                return probe(self.size)
+    """) == Interval.const(-1.0)
+

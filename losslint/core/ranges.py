@@ -693,6 +693,11 @@ class RangeAnalysis:
         name = dotted_name(node)
         if isinstance(node, cst.Attribute) and node.attr.value in VALUE_KEEPING_ATTRIBUTES and name not in env:
             return self.range(node.value, env, function, depth)  # x.T, x.data: the values of x
+        if isinstance(node, cst.Attribute) and node.attr.value == "size" and name not in env \
+                and not (isinstance(node.value, cst.Name) and node.value.value in ("self", "cls")):
+            # numpy's and jax's ``a.size``, a mesh dimension's ``d.size``: a count of elements (torch's
+            # ``size`` is a method, called); not an object's own setting named so
+            return NONNEGATIVE
         if name is None:
             if isinstance(node, cst.Attribute):
                 return self._attribute_of_value(node, env, function, depth)

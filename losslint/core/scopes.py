@@ -65,6 +65,8 @@ class LossScopes:
         self.statements: set[cst.SimpleStatementLine] = set()
         self.excluded: set[FunctionInfo] = set()
         self._slices: dict[FunctionInfo, object] = {}
+        # Helpers whose loss is only some items of the tuples they return (_narrow_helper_returns).
+        self._return_items: dict[FunctionInfo, set[int]] = {}
         self._loss_bearing: set[FunctionInfo] | None = None
         # Keras calls these with (y_true, y_pred) per batch and applies sample weights to their result.
         self.keras_losses = {info for info in index.functions if info.cls is not None and info.parent is None
@@ -187,6 +189,40 @@ class LossScopes:
                 if callee not in self.functions and callee not in self.excluded:
                     self.functions.add(callee)
                     pending.append(callee)
+        self._narrow_helper_returns(roots)
+
+    def _narrow_helper_returns(self, roots: set[FunctionInfo]) -> None:
+        """A helper that is loss code only as a helper of other loss code returns its loss in the
+        items its callers unpack and use: of ``in_top_k, ndcg, weights = helper(...)`` where only
+        ``weights`` reaches the caller's loss, ``weights`` alone (the hit rate beside it is a metric).
+        Its slice is narrowed to those items; what it calls stays loss code."""
+        used: dict[FunctionInfo, set[int] | None] = {}
+        for statement in self.statements:  # module-level loss code: every item it may read
+            for callee in self._callees_in(statement, None):
+                used[callee] = None
+        for info in self.functions:
+            slice_ = self.loss_slice(info) if isinstance(info.node, cst.FunctionDef) else None
+            if slice_ is None:
+                for callee in self._callees(info):
+                    used[callee] = None
+                continue
+            returns, statements, _ = slice_
+            losses = [loss for found in returns.values() for loss in found]
+            reads = set().union(*(used_names(n) for n in losses), *(_values_read(s) for s in statements))
+            for node in [*statements, *losses]:
+                unpacked = _unpacked_call(node)
+                for call in (n for n in (node, *iter_nodes(_header(node) if node in statements else node))
+                             if isinstance(n, cst.Call)):
+                    positions = None
+                    if unpacked is not None and unpacked[1] is call:
+                        positions = {i for i, name in enumerate(unpacked[0]) if name in reads}
+                    for callee in self._resolve(dotted_name(call.func) or "", info.cls):
+                        before = used.get(callee, set())
+                        used[callee] = None if before is None or positions is None else before | positions
+        for helper, positions in used.items():
+            if positions is not None and helper not in roots and helper in self.functions:
+                self._return_items[helper] = positions
+                self._slices.pop(helper, None)  # computed again, with only these items
 
     def is_data_pipeline(self, cls: ClassInfo | None) -> bool:
         """A class deriving from one of a data pipeline's (torchvision.transforms.RandomResizedCrop):
@@ -433,7 +469,12 @@ class LossScopes:
             return None
         ranges = self.values.ranges
         returns: dict[cst.CSTNode, list[cst.BaseExpression]] = {}
+        items = self._return_items.get(function)
         for statement, value in _return_lines(function):
+            if items is not None and isinstance(value, cst.Tuple) and len(value.elements) > max(items, default=-1) \
+                    and not any(isinstance(e, cst.StarredElement) for e in value.elements):
+                returns[statement] = [value.elements[i].value for i in sorted(items)]
+                continue
             returns[statement] = returned_losses(value)
             if isinstance(value, cst.Tuple) and len(value.elements) > 1:
                 # ``return weights, costs``: later elements that carry a gradient are losses too
@@ -722,6 +763,37 @@ def returned_losses(value: cst.BaseExpression) -> list[cst.BaseExpression]:
         if keyed:
             return keyed
     return [value]
+
+
+def _unpacked_call(node: cst.CSTNode) -> tuple[list[str | None], cst.Call] | None:
+    """``a, b, c = f(...)``: (the names bound, per position; None for anything else, the call)."""
+    if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and isinstance(node.body[0], cst.Assign)):
+        return None
+    assign = node.body[0]
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, (cst.Tuple, cst.List)) \
+            or not isinstance(assign.value, cst.Call):
+        return None
+    elements = assign.targets[0].target.elements
+    if any(isinstance(e, cst.StarredElement) for e in elements):
+        return None
+    return [e.value.value if isinstance(e.value, cst.Name) else None for e in elements], assign.value
+
+
+def _values_read(statement: cst.CSTNode) -> set[str]:
+    """The names a statement of a slice reads (not those it only binds)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return used_names(_header(statement))
+    found: set[str] = set()
+    for small in statement.body:
+        if isinstance(small, cst.Assign):
+            found |= used_names(small.value)
+            found |= {n for t in small.targets if not isinstance(t.target, (cst.Name, cst.Tuple, cst.List))
+                      for n in used_names(t.target)}  # x[i] = v, self.a = v: what they store into
+        elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+            found |= used_names(small.target) | (used_names(small.value) if small.value is not None else set())
+        else:
+            found |= used_names(small)
+    return found
 
 
 def _called_names(node: cst.CSTNode) -> set[str]:
