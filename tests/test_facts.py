@@ -1713,3 +1713,18 @@ def test_the_size_attribute_of_an_array_or_a_mesh_dimension_is_a_count():
                 return probe(self.size)
     """) == Interval.const(-1.0)
 
+
+def test_an_attribute_holds_what_init_checked_before_it_set_it():
+    assert range_of("""
+        import torch
+
+        class RatioLoss(torch.nn.Module):
+            def __init__(self, floor=None):
+                super().__init__()
+                if floor is None or floor <= 0:
+                    raise ValueError("floor must be > 0")
+                self.floor = floor
+
+            def forward(self, pred, target):
+                return probe(self.floor)
+    """).is_positive

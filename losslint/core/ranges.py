@@ -715,7 +715,10 @@ class RangeAnalysis:
         """The range of what the class's ``__init__`` sets ``self.<attribute>`` to, None if it sets nothing."""
         value = cls.init_attributes.get(attribute)
         init = cls.methods.get("__init__")
-        return self.range(value, {}, init, depth + 1) if value is not None and init is not None else None
+        if value is None or init is None:
+            return None
+        # Under what holds where it is set: ``if eps <= 0: raise ...`` before ``self.eps = eps``.
+        return self.range(value, self.env_at(init, value), init, depth + 1)
 
     def _outer(self, name: str, function: FunctionInfo | None, depth: int) -> Interval:
         found = self._resolve_outer(name, function, depth)
